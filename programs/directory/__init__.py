@@ -1,0 +1,1 @@
+"""The city's directory: towns, enterprises, chambers of commerce, consultants and schools."""

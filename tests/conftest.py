@@ -1,0 +1,191 @@
+"""Test fixtures: both database engines, the app, logins, a real SMTP server.
+
+Every test that uses the `db` fixture (directly or through `app`/`client`) runs once per engine:
+SQLite always, PostgreSQL when reachable. With CI=true an unreachable PostgreSQL fails the run
+instead of skipping. Each engine gets its own migrated database with the demo city loaded once;
+each test runs inside a transaction that is rolled back, so tests never see each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from programs import demo, schema
+from programs.config import Settings, SmtpSettings
+from programs.db import Database, make_engine
+from programs.notifications.services import deliver_pending
+
+PG_URL = os.environ.get(
+    "FENGQIAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _pg_reachable() -> str | None:
+    """None if PostgreSQL answers, else the reason it does not."""
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # any failure to connect means "not reachable"
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return None
+
+
+_PG_PROBLEM = _pg_reachable()
+ENGINES = ["sqlite", "postgresql"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if IN_CI and _PG_PROBLEM:
+        raise pytest.UsageError(
+            f"CI=true but PostgreSQL at {PG_URL} is unreachable ({_PG_PROBLEM}); "
+            "the database tests must run on both engines."
+        )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "db_engine" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def db_engine(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Engine]:
+    """A migrated database with the demo city, per engine (and per xdist worker)."""
+    if request.param == "postgresql":
+        if _PG_PROBLEM:
+            pytest.skip(f"PostgreSQL unreachable: {_PG_PROBLEM}")
+        name = f"fq_test_{_worker()}_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={name}"})
+        engine.info = {"schema": name}
+    else:
+        path = tmp_path_factory.mktemp(f"db-{_worker()}") / "fengqiao.sqlite3"
+        engine = make_engine(f"sqlite:///{path}")
+        admin = None
+    schema.upgrade(engine)
+    database = Database(engine)
+    with database.transaction() as session:
+        demo.load(session)
+    deliver_pending(database, SmtpSettings(host=None))  # the demo's welcome mail: local outbox
+    yield engine
+    engine.dispose()
+    if admin is not None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{engine.info["schema"]}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def connection(db_engine: Engine) -> Iterator[Connection]:
+    """One connection inside a transaction that is rolled back after the test."""
+    conn = db_engine.connect()
+    outer = conn.begin()
+    yield conn
+    outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def db(connection: Connection) -> Database:
+    """A Database whose commits only release savepoints inside the test's transaction."""
+    return Database(connection, savepoints=True)
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    """A session for service tests."""
+    s = db.sessionmaker()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a test app: its own instance folder, no SMTP unless a test sets one."""
+    return replace(
+        Settings.from_env({"FENGQIAO_INSTANCE_PATH": str(tmp_path / "instance")}),
+        secret_key="test-secret",
+    )
+
+
+@pytest.fixture
+def make_app(db: Database, settings: Settings) -> Callable[..., object]:
+    """Build an app over the test database; keyword arguments override Flask config."""
+    from webapp import create_app
+
+    def factory(smtp: SmtpSettings | None = None, **config: object):
+        s = replace(settings, smtp=smtp) if smtp else settings
+        return create_app({"TESTING": True, "FENGQIAO_SETTINGS": s, "DATABASE": db, **config})
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app):
+    """The app with CSRF checks on, as in production."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of `app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def login(app) -> Callable[..., object]:
+    """Log a client in as `username` (demo password by default); returns the client."""
+    from tests.helpers import csrf_token
+
+    def do_login(username: str, password: str = demo.DEMO_PASSWORD, client=None):
+        client = client or app.test_client()
+        token = csrf_token(client, "/login")
+        response = client.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[SmtpSettings, list]]:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    received: list = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            received.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free port (aiosmtpd cannot be asked for port 0)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SmtpSettings(host="127.0.0.1", port=port, sender="noreply@fengqiao.test"), received
+    finally:
+        controller.stop()

@@ -1,0 +1,157 @@
+"""Logging in and out, signing up, and one's own account."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from programs.accounts import services
+from programs.i18n import N_
+from webapp.auth.forms import (
+    EnterpriseSignupForm,
+    LanguageForm,
+    LoginForm,
+    PasswordForm,
+    SchoolSignupForm,
+)
+from webapp.extensions import current_locale, t
+from webapp.requests import attempt, db_session
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow a `next` that stays on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            user = services.authenticate(db_session(), form.username.data, form.password.data)
+        if not failed:
+            session.clear()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(t(N_("You have logged out.")), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/signup")
+def signup():
+    return render_template("auth/signup.html")
+
+
+def _settings():
+    from flask import current_app
+
+    return current_app.config["FENGQIAO_SETTINGS"]
+
+
+@bp.route("/signup/enterprise", methods=["GET", "POST"])
+def signup_enterprise():
+    form = EnterpriseSignupForm().load()
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.signup_enterprise(
+                db_session(),
+                services.EnterpriseSignup(
+                    credit_code=form.credit_code.data,
+                    name=form.name.data,
+                    town_id=form.town_id.data,
+                    industry=form.industry.data,
+                    employee_count=form.employee_count.data,
+                    contact_name=form.contact_name.data,
+                    username=form.username.data,
+                    password=form.password.data,
+                    email=form.email.data,
+                    phone=form.phone.data or "",
+                    locale=current_locale(),
+                ),
+                base_url=_settings().base_url,
+            )
+        if not failed:
+            return redirect(url_for("auth.signup_done"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/signup_form.html", form=form, kind="enterprise"), status
+
+
+@bp.route("/signup/school", methods=["GET", "POST"])
+def signup_school():
+    form = SchoolSignupForm().load()
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.signup_school(
+                db_session(),
+                services.SchoolSignup(
+                    name=form.name.data,
+                    town_id=form.town_id.data,
+                    level=form.level.data,
+                    contact_name=form.contact_name.data,
+                    username=form.username.data,
+                    password=form.password.data,
+                    email=form.email.data,
+                    phone=form.phone.data or "",
+                    locale=current_locale(),
+                ),
+                base_url=_settings().base_url,
+            )
+        if not failed:
+            return redirect(url_for("auth.signup_done"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/signup_form.html", form=form, kind="school"), status
+
+
+@bp.route("/signup/done")
+def signup_done():
+    return render_template("auth/signup_done.html")
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    password_form = PasswordForm(prefix="pw")
+    language_form = LanguageForm(prefix="lang", locale=current_user.locale)
+    status = 200
+    if request.method == "POST" and request.form.get("action") == "password":
+        if password_form.validate():
+            with attempt(password_form) as failed:
+                services.change_password(
+                    db_session(),
+                    current_user,
+                    password_form.current_password.data,
+                    password_form.new_password.data,
+                )
+            if not failed:
+                # Keep this session valid after the version bump (pass the user, not the proxy).
+                login_user(current_user._get_current_object())
+                flash(t(N_("Your password has been changed.")), "success")
+                return redirect(url_for("auth.account"))
+        status = 422
+    elif request.method == "POST" and request.form.get("action") == "language":
+        if language_form.validate():
+            services.set_locale(db_session(), current_user, language_form.locale.data)
+            return redirect(url_for("auth.account"))
+        status = 422
+    return render_template(
+        "auth/account.html", password_form=password_form, language_form=language_form
+    ), status

@@ -1,0 +1,173 @@
+"""The `fengqiao` command: set up the database, load the demo city, serve, and maintenance.
+
+Commands run without a Flask application context: each opens the database itself and commits
+once at the end (or rolls back on error), like a web request does.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from programs import schema
+from programs.config import Settings
+from programs.db import Database
+from programs.i18n import compile_catalogs
+from programs.notifications.services import deliver_after_commit
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _database(settings: Settings, *, deliver_mail: bool = True) -> Database:
+    """Open the database; mail queued by a command is delivered once the command commits."""
+    if settings.database_url.startswith("sqlite"):
+        settings.instance_path.mkdir(parents=True, exist_ok=True)
+    database = Database.from_url(settings.database_url)
+    if deliver_mail:
+        deliver_after_commit(database, settings.smtp)
+    return database
+
+
+@click.group()
+def main() -> None:
+    """Fengqiao: the city's legal-service and minors-protection programs."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create the database or bring it up to date (safe to run again)."""
+    database = _database(_settings())
+    before = schema.current_revision(database.engine)
+    schema.upgrade(database.engine, revision)
+    after = schema.current_revision(database.engine)
+    click.echo(f"database: {database.engine.url.render_as_string(hide_password=True)}")
+    click.echo(
+        f"schema: {before or 'empty'} -> {after}"
+        if before != after
+        else f"schema: {after} (up to date)"
+    )
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database and the newest one available."""
+    database = _database(_settings())
+    click.echo(
+        f"database: {schema.current_revision(database.engine)}  newest: {schema.head_revision()}"
+    )
+
+
+@main.command("demo-data")
+def demo_data() -> None:
+    """Load the demo city (deterministic; running it again adds nothing)."""
+    from programs import demo
+
+    settings = _settings()
+    database = _database(settings)
+    _require_schema(database)
+    with database.transaction() as session:
+        report = demo.load(session)
+    added = ", ".join(f"{name} +{n}" for name, n in report.added.items())
+    click.echo(f"demo city {demo.CITY}: {added}")
+
+
+def _require_schema(database: Database) -> None:
+    if schema.current_revision(database.engine) != schema.head_revision():
+        click.echo(
+            "The database schema is not up to date: run `fengqiao db upgrade` first.", err=True
+        )
+        sys.exit(1)
+
+
+def _print_logins(database: Database, settings: Settings, host: str, port: int) -> None:
+    from programs import demo
+    from programs.accounts.models import ROLES, User
+    from programs.i18n import translate
+
+    with database.transaction() as session:
+        present = set(session.scalars(select(User.username).where(User.status == "active")))
+    logins = [login for login in demo.build_city().logins if login.username in present]
+    click.echo("")
+    click.echo(f"  枫桥 Fengqiao  →  http://{host}:{port}/")
+    if logins:
+        click.echo(f"  演示账号 Demo logins (密码 password: {demo.DEMO_PASSWORD})")
+        for login in logins:
+            role = translate(ROLES[login.role], "zh_Hans")
+            click.echo(f"    {login.username:<12} {role}")
+    click.echo("")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug/--no-debug", default=False)
+def serve(host: str, port: int, debug: bool) -> None:
+    """Serve the web pages with the development server (use gunicorn in production)."""
+    from webapp import create_app
+
+    settings = _settings()
+    database = _database(settings, deliver_mail=False)  # create_app installs delivery
+    _require_schema(database)
+    app = create_app({"FENGQIAO_SETTINGS": settings, "DATABASE": database})
+    _print_logins(database, settings, host, port)
+    app.run(host=host, port=port, debug=debug, threaded=True, use_reloader=False)
+
+
+@main.group()
+def translations() -> None:
+    """Message catalogs."""
+
+
+@translations.command("compile")
+@click.option("--force", is_flag=True)
+def translations_compile(force: bool) -> None:
+    """Compile the .po catalogs (done automatically when they change)."""
+    for path in compile_catalogs(force=force):
+        click.echo(f"compiled {path}")
+
+
+@main.command("create-user")
+@click.option("--username", required=True)
+@click.option("--role", default="coordinator", show_default=True)
+@click.option("--name", "display_name", default="")
+@click.option("--email", default=None)
+@click.password_option()
+def create_user(
+    username: str, role: str, display_name: str, email: str | None, password: str
+) -> None:
+    """Create an account from the command line (the first coordinator of a new installation)."""
+    from programs.accounts import services
+    from programs.errors import DomainError
+    from programs.i18n import translate
+
+    database = _database(_settings())
+    _require_schema(database)
+    try:
+        with database.transaction() as session:
+            services.create_user(
+                session,
+                actor=None,
+                username=username,
+                password=password,
+                display_name=display_name or username,
+                role=role,
+                email=email,
+            )
+    except DomainError as error:
+        click.echo(translate(error.msgid, "zh_Hans", error.params), err=True)
+        sys.exit(1)
+    click.echo(f"created {username} ({role})")
+
+
+if __name__ == "__main__":
+    main()

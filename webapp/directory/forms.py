@@ -1,0 +1,43 @@
+"""Forms of the directory pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from programs.directory.models import INDUSTRIES
+from webapp.forms import choices
+
+
+class EnterpriseProfileForm(FlaskForm):
+    """What a firm (or a coordinator) keeps current about the firm."""
+
+    industry = SelectField(_l("Industry"))
+    sector = StringField(_l("Line of business"), validators=[Optional(), Length(max=60)])
+    employee_count = IntegerField(
+        _l("Number of employees"),
+        validators=[
+            InputRequired(_l("Enter a whole number.")),
+            NumberRange(min=0, max=1_000_000, message=_l("Enter a number from 0 to 1,000,000.")),
+        ],
+    )
+    exports = BooleanField(_l("Exports goods or services"))
+    holds_ip = BooleanField(_l("Holds trademarks, patents or other IP"))
+    processes_personal_data = BooleanField(_l("Processes personal information of customers"))
+    personal_data_subjects = IntegerField(
+        _l("About how many people's personal information"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=2_000_000_000, message=_l("Enter a number of 0 or more.")),
+        ],
+        description=_l("Leave empty if unknown. Some duties apply only above a threshold."),
+    )
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=40)])
+    contact_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+
+    def load(self) -> EnterpriseProfileForm:
+        self.industry.choices = choices(INDUSTRIES)
+        return self

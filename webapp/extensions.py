@@ -1,0 +1,110 @@
+"""Flask extensions: login, CSRF, translations, and the template helpers that use them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_locale
+from flask_login import LoginManager, current_user
+from flask_wtf import CSRFProtect
+
+from programs.accounts.models import ACCOUNT_STATUSES, ROLES, User
+from programs.directory.models import (
+    INDUSTRIES,
+    LEGAL_FORMS,
+    PROBLEM_CATEGORIES,
+    RECORD_STATUSES,
+    SCHOOL_LEVELS,
+)
+from programs.i18n import DEFAULT_LOCALE, LOCALES, N_, format_date, format_datetime, translate
+from programs.notifications.services import unread_count
+from webapp import nav
+from webapp.requests import db_session
+
+VOCABULARIES = {
+    "industries": INDUSTRIES,
+    "legal_forms": LEGAL_FORMS,
+    "categories": PROBLEM_CATEGORIES,
+    "school_levels": SCHOOL_LEVELS,
+    "record_statuses": RECORD_STATUSES,
+    "account_statuses": ACCOUNT_STATUSES,
+    "roles": ROLES,
+}
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+
+
+@login_manager.user_loader
+def load_user(key: str) -> User | None:
+    """Load the user of a session; a session from before a password change is no longer valid."""
+    user_id, _, version = key.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db_session().get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not user.is_active:
+        return None
+    return user
+
+
+def select_locale() -> str:
+    """The signed-in user's language; otherwise what the visitor chose; otherwise Chinese."""
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    chosen = session.get("locale")
+    return chosen if chosen in LOCALES else DEFAULT_LOCALE
+
+
+def current_locale() -> str:
+    """The locale of this request as our catalog names it (zh_Hans or en)."""
+    locale = get_locale()
+    if locale is None:
+        return DEFAULT_LOCALE
+    return "en" if locale.language == "en" else "zh_Hans"
+
+
+def t(message: Any, params: dict[str, Any] | None = None) -> str:
+    """Translate a message id (or anything with msgid and params) for this request's reader."""
+    if message is None:
+        return ""
+    return translate(message, current_locale(), params)
+
+
+def init_app(app: Flask) -> None:
+    """Register the extensions and template globals."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = N_("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def shell() -> dict[str, Any]:
+        unread = 0
+        if current_user.is_authenticated:
+            if "unread" not in g:
+                g.unread = unread_count(db_session(), current_user.id)
+            unread = g.unread
+        return {
+            "t": t,
+            "locale": current_locale(),
+            "html_lang": "en" if current_locale() == "en" else "zh-Hans",
+            "unread_count": unread,
+            "role_names": ROLES,
+            "vocab": VOCABULARIES,
+            "nav_items": nav.for_role(current_user.role) if current_user.is_authenticated else [],
+        }
+
+    app.jinja_env.filters["t"] = t
+    app.jinja_env.filters["date"] = lambda d: format_date(d, current_locale()) if d else ""
+    app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, current_locale()) if d else ""
+
+    @app.before_request
+    def _remember_locale_choice() -> None:
+        chosen = request.args.get("lang")
+        if chosen in LOCALES:
+            session["locale"] = chosen

@@ -1,0 +1,105 @@
+"""Each role's home page, and the inbox every user has."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from programs.accounts.services import pending_count
+from programs.directory import queries
+from programs.notifications.models import Notification
+from programs.notifications.services import mark_read
+from programs.study_tours import queries as study_queries
+from webapp.access import roles_required
+from webapp.requests import db_session
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(f"home.{current_user.role}"))
+
+
+@bp.route("/coordinator")
+@roles_required("coordinator")
+def coordinator():
+    session = db_session()
+    return render_template(
+        "home/coordinator.html",
+        counts=queries.counts(session),
+        pending=pending_count(session),
+    )
+
+
+@bp.route("/consultant")
+@roles_required("consultant")
+def consultant():
+    return render_template("home/consultant.html", consultant=current_user.consultant)
+
+
+@bp.route("/mediator")
+@roles_required("mediator")
+def mediator():
+    return render_template("home/mediator.html", counts=queries.counts(db_session()))
+
+
+@bp.route("/enterprise")
+@roles_required("enterprise")
+def enterprise():
+    return render_template("home/enterprise.html", enterprise=current_user.enterprise)
+
+
+@bp.route("/chamber")
+@roles_required("chamber")
+def chamber():
+    return render_template("home/chamber.html", chamber=current_user.chamber)
+
+
+@bp.route("/school")
+@roles_required("school")
+def school():
+    return render_template("home/school.html", school=current_user.school)
+
+
+@bp.route("/instructor")
+@roles_required("instructor")
+def instructor():
+    return render_template("home/instructor.html", bases=study_queries.bases(db_session()))
+
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    notes = (
+        db_session()
+        .scalars(
+            select(Notification)
+            .where(Notification.user_id == current_user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(200)
+        )
+        .all()
+    )
+    return render_template("home/inbox.html", notes=notes)
+
+
+@bp.route("/inbox/<int:note_id>", methods=["POST"])
+@login_required
+def open_note(note_id: int):
+    note = db_session().get(Notification, note_id)
+    if note is None or note.user_id != current_user.id:
+        abort(404)
+    mark_read(db_session(), current_user.id, note_id)
+    target = note.link if note.link and note.link.startswith("/") else url_for("home.inbox")
+    return redirect(target)
+
+
+@bp.route("/inbox/read-all", methods=["POST"])
+@login_required
+def read_all():
+    mark_read(db_session(), current_user.id)
+    return redirect(url_for("home.inbox"))

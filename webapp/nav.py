@@ -1,0 +1,46 @@
+"""The navigation of the page shell, by role. Later programs add their pages here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the page shell, shown to the roles that may open it."""
+
+    endpoint: str
+    label: str
+    roles: frozenset[str]
+
+
+ALL = frozenset(
+    {"coordinator", "consultant", "mediator", "enterprise", "chamber", "school", "instructor"}
+)
+
+ITEMS = [
+    NavItem("home.index", _l("Home"), ALL),
+    NavItem(
+        "directory.enterprises",
+        _l("Enterprises"),
+        frozenset({"coordinator", "consultant", "mediator", "chamber"}),
+    ),
+    NavItem(
+        "directory.chambers", _l("Chambers"), frozenset({"coordinator", "consultant", "mediator"})
+    ),
+    NavItem(
+        "directory.consultants",
+        _l("Consultants"),
+        frozenset({"coordinator", "consultant", "mediator"}),
+    ),
+    NavItem("directory.schools", _l("Schools"), frozenset({"coordinator", "instructor"})),
+    NavItem("admin.users", _l("Accounts"), frozenset({"coordinator"})),
+    NavItem("admin.outbox", _l("Mail outbox"), frozenset({"coordinator"})),
+]
+
+
+def for_role(role: str) -> list[NavItem]:
+    """The links a user of `role` sees."""
+    return [item for item in ITEMS if role in item.roles]

@@ -1,0 +1,81 @@
+"""One database session and one commit point per request.
+
+Views and services only flush. After the view returns, a successful response commits; an error
+response or an exception rolls back. Committing before the response is sent means a user is
+never told "saved" about something that was not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, Response, current_app, flash, g
+from sqlalchemy.orm import Session
+
+from programs.db import Database
+from programs.errors import DomainError
+from programs.i18n import translate
+
+
+def database() -> Database:
+    """The app's database."""
+    return current_app.extensions["fengqiao.db"]
+
+
+def db_session() -> Session:
+    """This request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = database().sessionmaker()
+    return g.db_session
+
+
+@contextmanager
+def attempt(form: Any = None) -> Iterator[list[DomainError]]:
+    """Run a service call; a DomainError is rolled back and shown beside its field or flashed.
+
+    Usage: `with attempt(form) as failed: services.x(...)`, then `if not failed: redirect`.
+    The savepoint means a refused operation leaves nothing half-done in the request's session.
+    """
+    from webapp.extensions import current_locale
+
+    failed: list[DomainError] = []
+    savepoint = db_session().begin_nested()
+    try:
+        yield failed
+        savepoint.commit()
+    except DomainError as error:
+        savepoint.rollback()
+        failed.append(error)
+        text = translate(error.msgid, current_locale(), error.params)
+        field = getattr(form, error.field, None) if (form is not None and error.field) else None
+        if field is not None:
+            field.errors = [*field.errors, text]
+        else:
+            flash(text, "error")
+
+
+def init_app(app: Flask) -> None:
+    """Install the commit point."""
+
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        session: Session | None = g.pop("db_session", None)
+        if session is None:
+            return response
+        try:
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            session.close()
+        return response
+
+    @app.teardown_request
+    def _cleanup(_exc: BaseException | None) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()
