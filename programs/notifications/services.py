@@ -153,14 +153,21 @@ def deliver_pending(db: Database, smtp: SmtpSettings, *, retry_failed: bool = Fa
 
 
 def deliver_after_commit(db: Database, smtp: SmtpSettings) -> None:
-    """Deliver queued mail whenever a session of `db` commits a transaction that queued some."""
+    """Deliver queued mail whenever a session of `db` commits a transaction that queued some.
+
+    SQLAlchemy also reports a released savepoint as a commit; only the outermost transaction
+    counts, since until it commits the mail rows are invisible to the sender's connection.
+    """
 
     def _after_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            return
         if session.info.pop(_QUEUED, False):
             deliver_pending(db, smtp)
 
-    def _after_rollback(session: Session) -> None:
-        session.info.pop(_QUEUED, None)
+    def _after_rollback(session: Session, previous: Any) -> None:
+        if previous.parent is None:
+            session.info.pop(_QUEUED, None)
 
     event.listen(db.sessionmaker, "after_commit", _after_commit)
-    event.listen(db.sessionmaker, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+    event.listen(db.sessionmaker, "after_soft_rollback", _after_rollback)

@@ -92,3 +92,13 @@ def test_the_outbox_page_shows_local_mail(login, session):
     session.commit()
     html = login("coordinator").get("/admin/outbox").get_data(as_text=True)
     assert "mediator@demo.fengqiao.local" in html
+
+
+def test_a_released_savepoint_does_not_send_before_the_commit(db, session, smtp_server):
+    smtp, received = smtp_server
+    services.deliver_after_commit(db, smtp)
+    with session.begin_nested():
+        services.notify(session, _user(session, "mediator"), "Welcome to Fengqiao")
+    assert received == []  # the savepoint was released, but nothing is committed yet
+    session.commit()
+    assert len(received) == 1
