@@ -25,9 +25,7 @@ from programs.config import Settings, SmtpSettings
 from programs.db import Database, make_engine
 from programs.notifications.services import deliver_pending
 
-PG_URL = os.environ.get(
-    "FENGQIAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("FENGQIAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

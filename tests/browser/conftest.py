@@ -44,7 +44,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser() -> Iterator[object]:
     """One headless Chromium for the whole run."""
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make test` (it installs it) or apt-get install chromium")
+        pytest.fail(
+            "Chromium is missing: run `make test` (it installs it) or apt-get install chromium"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -62,8 +62,10 @@ def test_each_mistake_is_named(code, fragment):
 def test_generated_check_characters_validate():
     rng = random.Random(7)
     for _ in range(500):
-        first17 = "91" + "".join(rng.choice("0123456789") for _ in range(6)) + "".join(
-            rng.choice(credit_code.ALPHABET) for _ in range(9)
+        first17 = (
+            "91"
+            + "".join(rng.choice("0123456789") for _ in range(6))
+            + "".join(rng.choice(credit_code.ALPHABET) for _ in range(9))
         )
         assert credit_code.is_valid(first17 + credit_code.check_character(first17))
 

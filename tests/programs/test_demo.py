@@ -78,9 +78,7 @@ def test_loaded_once_and_again_adds_nothing(session):
 
 
 def test_one_login_per_role(session):
-    roles = set(
-        session.scalars(select(User.role).where(User.username.in_([r for r in ROLES])))
-    )
+    roles = set(session.scalars(select(User.role).where(User.username.in_([r for r in ROLES]))))
     assert roles == set(ROLES)
 
 

@@ -34,7 +34,9 @@ def test_credit_code_is_unique(session):
     _rejects(
         session,
         Enterprise(
-            name="重复公司", credit_code=existing.credit_code, town_id=existing.town_id,
+            name="重复公司",
+            credit_code=existing.credit_code,
+            town_id=existing.town_id,
             industry="other",
         ),
     )
@@ -43,7 +45,9 @@ def test_credit_code_is_unique(session):
 def test_credit_code_must_have_18_characters(session):
     _rejects(
         session,
-        Enterprise(name="短码公司", credit_code="9135", town_id=_town(session).id, industry="other"),
+        Enterprise(
+            name="短码公司", credit_code="9135", town_id=_town(session).id, industry="other"
+        ),
     )
 
 
@@ -51,7 +55,9 @@ def test_industry_must_be_known(session):
     _rejects(
         session,
         Enterprise(
-            name="未知行业公司", credit_code="91350100M000100Y43", town_id=_town(session).id,
+            name="未知行业公司",
+            credit_code="91350100M000100Y43",
+            town_id=_town(session).id,
             industry="alchemy",
         ),
     )
@@ -61,8 +67,11 @@ def test_employee_count_cannot_be_negative(session):
     _rejects(
         session,
         Enterprise(
-            name="负数公司", credit_code="91350100M000100Y43", town_id=_town(session).id,
-            industry="other", employee_count=-1,
+            name="负数公司",
+            credit_code="91350100M000100Y43",
+            town_id=_town(session).id,
+            industry="other",
+            employee_count=-1,
         ),
     )
 
@@ -93,8 +102,15 @@ def test_activity_grade_range_must_be_ordered(session):
     base_id = session.scalars(select(Activity.base_id)).first()
     _rejects(
         session,
-        Activity(base_id=base_id, code="bad", name="坏活动", grade_min=8, grade_max=4,
-                 group_min=10, group_max=20),
+        Activity(
+            base_id=base_id,
+            code="bad",
+            name="坏活动",
+            grade_min=8,
+            grade_max=4,
+            group_min=10,
+            group_max=20,
+        ),
     )
 
 
@@ -126,12 +142,19 @@ def test_username_is_unique(session):
 
 
 def test_foreign_keys_are_enforced(session):
-    _rejects(session, Enterprise(name="无镇公司", credit_code="91350100M000100Y43", town_id=999999, industry="other"))
+    _rejects(
+        session,
+        Enterprise(
+            name="无镇公司", credit_code="91350100M000100Y43", town_id=999999, industry="other"
+        ),
+    )
 
 
 def test_datetimes_come_back_aware_in_utc(session):
     user = session.scalar(select(User).where(User.username == "coordinator"))
-    note = Notification(user_id=user.id, subject_msgid="x", created_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+    note = Notification(
+        user_id=user.id, subject_msgid="x", created_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    )
     session.add(note)
     session.flush()
     session.expire_all()

@@ -14,8 +14,24 @@ PAGES = {
     "/admin/users": {"coordinator"},
     "/admin/users/new": {"coordinator"},
     "/admin/outbox": {"coordinator"},
-    "/inbox": {"coordinator", "consultant", "mediator", "enterprise", "chamber", "school", "instructor"},
-    "/account": {"coordinator", "consultant", "mediator", "enterprise", "chamber", "school", "instructor"},
+    "/inbox": {
+        "coordinator",
+        "consultant",
+        "mediator",
+        "enterprise",
+        "chamber",
+        "school",
+        "instructor",
+    },
+    "/account": {
+        "coordinator",
+        "consultant",
+        "mediator",
+        "enterprise",
+        "chamber",
+        "school",
+        "instructor",
+    },
 }
 ROLES = ["coordinator", "consultant", "mediator", "enterprise", "chamber", "school", "instructor"]
 

@@ -81,7 +81,12 @@ def test_changing_the_password_ends_other_sessions(login):
     response = post_form(
         first,
         "/account",
-        {"action": "password", "pw-current_password": "demo1234", "pw-new_password": "new-pass-42", "pw-confirm": "new-pass-42"},
+        {
+            "action": "password",
+            "pw-current_password": "demo1234",
+            "pw-new_password": "new-pass-42",
+            "pw-confirm": "new-pass-42",
+        },
     )
     assert response.status_code == 302
     assert first.get("/mediator").status_code == 200

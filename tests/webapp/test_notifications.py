@@ -18,7 +18,13 @@ def test_mail_is_sent_after_commit_in_the_users_language(db, session, smtp_serve
     smtp, received = smtp_server
     services.deliver_after_commit(db, smtp)
     user = _user(session, "mediator")
-    services.notify(session, user, "Welcome to Fengqiao", "Your account {username} has been approved. You can now use Fengqiao: your home page shows what you can do.", {"username": "mediator"})
+    services.notify(
+        session,
+        user,
+        "Welcome to Fengqiao",
+        "Your account {username} has been approved. You can now use Fengqiao: your home page shows what you can do.",
+        {"username": "mediator"},
+    )
     session.flush()
     assert received == []  # nothing leaves before the commit
     session.commit()

@@ -48,7 +48,9 @@ def test_firm_signs_up_is_approved_and_finds_a_welcome(client, login, session):
     assert "fz-demo" in coordinator.get("/admin/users?status=pending").get_data(as_text=True)
     inbox = coordinator.get("/inbox").get_data(as_text=True)
     assert "新的注册申请待审核" in inbox
-    approved = post_form(coordinator, f"/admin/users/{user.id}/approve", {}, page=f"/admin/users/{user.id}")
+    approved = post_form(
+        coordinator, f"/admin/users/{user.id}/approve", {}, page=f"/admin/users/{user.id}"
+    )
     assert approved.status_code == 302
 
     firm = login("fz-demo", "secret-123")
@@ -86,7 +88,9 @@ def test_a_bad_credit_code_is_explained_and_the_form_kept(client, session):
 
 
 def test_a_taken_username_is_refused_beside_the_field(client, session):
-    response = post_form(client, "/signup/enterprise", _enterprise_form(session, username="coordinator"))
+    response = post_form(
+        client, "/signup/enterprise", _enterprise_form(session, username="coordinator")
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "已被使用" in html
@@ -97,8 +101,14 @@ def test_a_taken_username_is_refused_beside_the_field(client, session):
 def test_school_signs_up_by_name_and_town(client, session):
     town = _town_id(session)
     data = {
-        "name": "城关新区小学", "town_id": town, "level": "primary", "contact_name": "王老师",
-        "phone": "", "email": "", "username": "xinqu", "password": "school-2026",
+        "name": "城关新区小学",
+        "town_id": town,
+        "level": "primary",
+        "contact_name": "王老师",
+        "phone": "",
+        "email": "",
+        "username": "xinqu",
+        "password": "school-2026",
         "confirm": "school-2026",
     }
     assert post_form(client, "/signup/school", data).status_code == 302
@@ -111,7 +121,9 @@ def test_coordinator_rejects_with_a_reason(login, session):
     pending = session.scalar(select(User).where(User.username == "liuji-school"))
     coordinator = login("coordinator")
     response = post_form(
-        coordinator, f"/admin/users/{pending.id}/reject", {"reason": "请用学校公章邮箱重新申请"},
+        coordinator,
+        f"/admin/users/{pending.id}/reject",
+        {"reason": "请用学校公章邮箱重新申请"},
         page=f"/admin/users/{pending.id}",
     )
     assert response.status_code == 302
@@ -124,7 +136,12 @@ def test_coordinator_rejects_with_a_reason(login, session):
 def test_rejection_needs_a_reason(login, session):
     pending = session.scalar(select(User).where(User.username == "liuji-school"))
     coordinator = login("coordinator")
-    response = post_form(coordinator, f"/admin/users/{pending.id}/reject", {"reason": ""}, page=f"/admin/users/{pending.id}")
+    response = post_form(
+        coordinator,
+        f"/admin/users/{pending.id}/reject",
+        {"reason": ""},
+        page=f"/admin/users/{pending.id}",
+    )
     assert response.status_code == 422
     session.expire_all()
     assert session.get(User, pending.id).status == "pending"
