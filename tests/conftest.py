@@ -174,7 +174,7 @@ def smtp_server() -> Iterator[tuple[SmtpSettings, list]]:
     received: list = []
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        async def handle_DATA(self, server, session, envelope):
             received.append(envelope)
             return "250 OK"
 
