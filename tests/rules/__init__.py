@@ -1,0 +1,1 @@
+"""Tests of rules/: decisions, facts, parameters, the engine's failure modes."""
