@@ -2,7 +2,15 @@
 
 from programs.accounts.models import User
 from programs.audit import AuditEntry
+from programs.calendar.models import (
+    Closure,
+    ClosureImport,
+    FeedToken,
+    HolidayYear,
+    RecheckFlag,
+)
 from programs.db import Base
+from programs.decisions.models import DecisionOverride, DecisionRecord, ParameterVersion
 from programs.directory.models import (
     Chamber,
     Consultant,
@@ -21,11 +29,19 @@ __all__ = [
     "Activity",
     "AuditEntry",
     "Chamber",
+    "Closure",
+    "ClosureImport",
     "Consultant",
     "ConsultantExpertise",
+    "DecisionOverride",
+    "DecisionRecord",
     "Enterprise",
+    "FeedToken",
+    "HolidayYear",
     "Notification",
     "OutboundMail",
+    "ParameterVersion",
+    "RecheckFlag",
     "School",
     "SchoolGrade",
     "StudyBase",

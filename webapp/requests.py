@@ -32,7 +32,7 @@ def db_session() -> Session:
 
 
 @contextmanager
-def attempt(form: Any = None) -> Iterator[list[DomainError]]:
+def attempt(form: Any = None, field_prefix: str = "") -> Iterator[list[DomainError]]:
     """Run a service call; a DomainError is rolled back and shown beside its field or flashed.
 
     Usage: `with attempt(form) as failed: services.x(...)`, then `if not failed: redirect`.
@@ -49,7 +49,11 @@ def attempt(form: Any = None) -> Iterator[list[DomainError]]:
         savepoint.rollback()
         failed.append(error)
         text = translate(error.msgid, current_locale(), error.params)
-        field = getattr(form, error.field, None) if (form is not None and error.field) else None
+        field = None
+        if form is not None and error.field:
+            field = getattr(form, field_prefix + error.field, None) or getattr(
+                form, error.field, None
+            )
         if field is not None:
             field.errors = [*field.errors, text]
         else:

@@ -77,7 +77,6 @@ class User(Base):
     chamber_id: Mapped[int | None] = mapped_column(ForeignKey("chambers.id"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     consultant_id: Mapped[int | None] = mapped_column(ForeignKey("consultants.id"), index=True)
-    signup_note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     approved_at: Mapped[datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

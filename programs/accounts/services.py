@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+import rules
 from programs import audit
 from programs.accounts.models import ORGANISATION_OF_ROLE, ROLES, User
 from programs.db import utcnow
+from programs.decisions import services as decisions
 from programs.directory import credit_code
 from programs.directory.models import (
     INDUSTRIES,
@@ -163,6 +165,42 @@ def _notify_coordinators(session: Session, user: User, base_url: str) -> None:
         )
 
 
+def _signup_decision(
+    session: Session, role: str, given_name: str, organisation: Enterprise | School | None
+) -> rules.Decision:
+    """Ask the signup rules; a refusal stops the sign-up with the rule's reason."""
+    column = ORGANISATION_OF_ROLE[role]
+    accounts = 0
+    if organisation is not None:
+        accounts = (
+            session.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(
+                    getattr(User, column) == organisation.id, User.status.in_(("active", "pending"))
+                )
+            )
+            or 0
+        )
+    decision = rules.decide(
+        "signup",
+        {
+            "kind": "signup",
+            "role": role,
+            "organisation": given_name[:120],
+            "accounts": accounts,
+            "organisation_known": organisation is not None,
+            "name_matches": organisation is None or organisation.name == given_name,
+            "registered_name": organisation.name if organisation is not None else None,
+        },
+        parameters=decisions.live_parameters(session, "signup"),
+    )
+    if decision.is_refused:
+        reason = decision.refusals[0].reason
+        raise DomainError(reason.msgid, dict(reason.params))
+    return decision
+
+
 def signup_enterprise(session: Session, form: EnterpriseSignup, *, base_url: str = "") -> User:
     """A firm asks for an account by its unified social credit code.
 
@@ -181,7 +219,7 @@ def signup_enterprise(session: Session, form: EnterpriseSignup, *, base_url: str
     username = _check_username(session, form.username)
     _check_password(form.password)
     enterprise = session.scalar(select(Enterprise).where(Enterprise.credit_code == code))
-    note = ""
+    decision = _signup_decision(session, "enterprise", form.name.strip(), enterprise)
     if enterprise is None:
         enterprise = Enterprise(
             name=form.name.strip(),
@@ -195,8 +233,6 @@ def signup_enterprise(session: Session, form: EnterpriseSignup, *, base_url: str
         )
         session.add(enterprise)
         session.flush()
-    elif enterprise.name != form.name.strip():
-        note = f"登记名称：{enterprise.name}；注册时填写：{form.name.strip()}"
     user = User(
         username=username,
         password_hash=hash_password(form.password),
@@ -207,10 +243,10 @@ def signup_enterprise(session: Session, form: EnterpriseSignup, *, base_url: str
         phone=form.phone.strip(),
         locale=form.locale,
         enterprise_id=enterprise.id,
-        signup_note=note,
     )
     session.add(user)
     session.flush()
+    decisions.log(session, decision, subject=user)
     audit.record(session, "user.signed_up", user, enterprise_id=enterprise.id)
     _notify_coordinators(session, user, base_url)
     return user
@@ -227,6 +263,7 @@ def signup_school(session: Session, form: SchoolSignup, *, base_url: str = "") -
     username = _check_username(session, form.username)
     _check_password(form.password)
     school = session.scalar(select(School).where(School.town_id == town.id, School.name == name))
+    decision = _signup_decision(session, "school", name, school)
     if school is None:
         school = School(name=name, town_id=town.id, level=form.level, status="pending")
         session.add(school)
@@ -244,6 +281,7 @@ def signup_school(session: Session, form: SchoolSignup, *, base_url: str = "") -
     )
     session.add(user)
     session.flush()
+    decisions.log(session, decision, subject=user)
     audit.record(session, "user.signed_up", user, school_id=school.id)
     _notify_coordinators(session, user, base_url)
     return user

@@ -67,13 +67,30 @@ def test_firm_signs_up_is_approved_and_finds_a_welcome(client, login, session):
     assert "欢迎使用枫桥" in mail.subject
 
 
-def test_signup_for_a_firm_already_in_the_directory_binds_to_it(client, session):
-    firm = session.scalars(select(Enterprise).order_by(Enterprise.id)).first()
+def test_signup_for_a_firm_already_in_the_directory_binds_to_it(client, login, session):
+    firm = session.scalars(select(Enterprise).order_by(Enterprise.id.desc())).first()
     form = _enterprise_form(session, credit_code=firm.credit_code.lower(), name="别的名字")
     assert post_form(client, "/signup/enterprise", form).status_code == 302
     user = session.scalar(select(User).where(User.username == "fz-demo"))
     assert user.enterprise_id == firm.id
-    assert firm.name in user.signup_note  # the coordinator sees the mismatch
+    # The coordinator reads, beside the account, which rule noticed the mismatch and why.
+    html = login("coordinator").get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert "name_differs_from_directory" in html
+    assert f"与名录中的“{firm.name}”不一致" in html
+
+
+def test_a_firm_with_enough_accounts_is_refused_by_the_rule(client, session):
+    firm = session.scalars(select(Enterprise).order_by(Enterprise.id.desc())).first()
+    for i in range(3):
+        form = _enterprise_form(
+            session, credit_code=firm.credit_code, name=firm.name, username=f"fz-{i}"
+        )
+        assert post_form(client, "/signup/enterprise", form).status_code == 302
+    form = _enterprise_form(session, credit_code=firm.credit_code, name=firm.name, username="fz-4")
+    response = post_form(client, "/signup/enterprise", form)
+    assert response.status_code == 422
+    assert "已有 3 个账号" in response.get_data(as_text=True)
+    assert session.scalar(select(User).where(User.username == "fz-4")) is None
 
 
 def test_a_bad_credit_code_is_explained_and_the_form_kept(client, session):

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from programs.accounts import queries, services
 from programs.accounts.models import ACCOUNT_STATUSES, ROLES
+from programs.decisions import services as decisions
 from programs.errors import NotFound
 from programs.i18n import N_
 from programs.notifications.models import OutboundMail
@@ -80,6 +81,7 @@ def user(user_id: int):
         "admin/user.html",
         user=found,
         others=queries.same_organisation(db_session(), found),
+        decisions=decisions.decisions_about(db_session(), "users", found.id),
         action_form=ActionForm(),
         reject_form=RejectForm(),
     )
@@ -115,6 +117,7 @@ def reject(user_id: int):
         "admin/user.html",
         user=found,
         others=queries.same_organisation(db_session(), found),
+        decisions=decisions.decisions_about(db_session(), "users", found.id),
         action_form=ActionForm(),
         reject_form=form,
     ), 422
@@ -143,6 +146,7 @@ def reset_password(user_id: int):
         "admin/user.html",
         user=found,
         others=queries.same_organisation(db_session(), found),
+        decisions=decisions.decisions_about(db_session(), "users", found.id),
         action_form=ActionForm(),
         reject_form=RejectForm(),
         new_password=password,

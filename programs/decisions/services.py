@@ -1,0 +1,204 @@
+"""Deciding with the live parameters and logging it; changing parameters; overriding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import rules
+from programs import audit
+from programs.accounts.models import User
+from programs.decisions.models import DecisionOverride, DecisionRecord, ParameterVersion
+from programs.errors import Conflict, DomainError, NotFound
+from programs.i18n import N_
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A decision and the log entry that keeps it."""
+
+    decision: rules.Decision
+    record: DecisionRecord
+
+
+def live_parameters(session: Session, ruleset: str) -> rules.ParameterValues | None:
+    """The live parameter version of a ruleset, or None when only its defaults were ever used."""
+    row = session.scalar(
+        select(ParameterVersion)
+        .where(ParameterVersion.ruleset == ruleset)
+        .order_by(ParameterVersion.version.desc())
+        .limit(1)
+    )
+    return rules.ParameterValues(row.version, row.values) if row else None
+
+
+def decide(
+    session: Session,
+    ruleset: str,
+    facts: Any,
+    *,
+    actor: User | None = None,
+    subject: Any = None,
+) -> Logged:
+    """Decide with the live parameters and store the decision against `subject` (a model)."""
+    decision = rules.decide(ruleset, facts, parameters=live_parameters(session, ruleset))
+    record = log(session, decision, actor=actor, subject=subject)
+    return Logged(decision, record)
+
+
+def log(
+    session: Session, decision: rules.Decision, *, actor: User | None = None, subject: Any = None
+) -> DecisionRecord:
+    """Store a decision already made (for callers that decide before the subject exists)."""
+    if subject is not None and subject.id is None:
+        session.flush()
+    record = DecisionRecord(
+        ruleset=decision.ruleset,
+        ruleset_version=decision.ruleset_version,
+        parameters_version=decision.parameters_version,
+        record=decision.to_record(),
+        refused=decision.is_refused,
+        subject_type=subject.__tablename__ if subject is not None else None,
+        subject_id=subject.id if subject is not None else None,
+        actor_id=actor.id if actor else None,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def decisions_about(session: Session, subject_type: str, subject_id: int) -> list[DecisionRecord]:
+    """Every stored decision about one record, newest first: what the "why" pages show."""
+    return list(
+        session.scalars(
+            select(DecisionRecord)
+            .where(
+                DecisionRecord.subject_type == subject_type, DecisionRecord.subject_id == subject_id
+            )
+            .order_by(DecisionRecord.created_at.desc(), DecisionRecord.id.desc())
+        )
+    )
+
+
+def get_decision(session: Session, decision_id: int) -> DecisionRecord:
+    """One stored decision, or NotFound."""
+    record = session.get(DecisionRecord, decision_id)
+    if record is None:
+        raise NotFound(N_("The page you asked for does not exist."))
+    return record
+
+
+def override(
+    session: Session, actor: User, decision_id: int, outcome: dict[str, Any], reason: str
+) -> DecisionOverride:
+    """A coordinator sets a decision's outcome aside; only with a reason, which is logged."""
+    if actor.role != "coordinator":
+        raise DomainError(N_("Only a coordinator can override a decision."))
+    reason = reason.strip()
+    if len(reason) < 4:
+        raise DomainError(
+            N_("Say why the decision is overridden (at least a few words)."), field="reason"
+        )
+    record = get_decision(session, decision_id)
+    row = DecisionOverride(decision_id=record.id, outcome=outcome, reason=reason, actor_id=actor.id)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, "decision.overridden", record, actor_id=actor.id, reason=reason, outcome=outcome
+    )
+    return row
+
+
+@dataclass(frozen=True)
+class Change:
+    """One parameter that a version changed."""
+
+    name: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """A parameter version with what it changed against the one before it."""
+
+    version: ParameterVersion
+    changes: list[Change]
+
+
+def change_parameters(
+    session: Session,
+    actor: User,
+    ruleset: str,
+    values: dict[str, Any],
+    note: str = "",
+) -> ParameterVersion:
+    """Store a new live version of a ruleset's parameters after the rules check the values.
+
+    Two coordinators saving at once cannot both get the same version: the unique constraint on
+    (ruleset, version) refuses the second, which is told to reload.
+    """
+    if actor.role != "coordinator":
+        raise DomainError(N_("Only a coordinator can change rule parameters."))
+    try:
+        checked = rules.validate_parameters(ruleset, values)
+    except rules.UnknownRulesetError:
+        raise NotFound(N_("The page you asked for does not exist.")) from None
+    except rules.ParameterError as error:
+        problem = error.problems[0]
+        raise DomainError(
+            problem.reason.msgid, dict(problem.reason.params), field=problem.field or None
+        ) from None
+    live = live_parameters(session, ruleset)
+    previous = dict(live.values) if live else dict(rules.registry.get(ruleset).defaults)
+    if checked == previous:
+        raise DomainError(N_("Nothing was changed."))
+    latest = session.scalar(
+        select(func.max(ParameterVersion.version)).where(ParameterVersion.ruleset == ruleset)
+    )
+    row = ParameterVersion(
+        ruleset=ruleset,
+        version=(latest or 0) + 1,
+        values=checked,
+        note=note.strip(),
+        created_by_id=actor.id,
+    )
+    session.add(row)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # the unique constraint: somebody saved a version first
+        raise Conflict(
+            N_("Someone else changed these parameters just now. Reload and try again.")
+        ) from None
+    changes = {k: [previous.get(k), v] for k, v in checked.items() if previous.get(k) != v}
+    audit.record(
+        session, "parameters.changed", row, actor_id=actor.id, ruleset=ruleset, changes=changes
+    )
+    return row
+
+
+def parameter_history(session: Session, ruleset: str) -> list[VersionView]:
+    """Every version of a ruleset's parameters, newest first, with old → new for each change."""
+    versions = list(
+        session.scalars(
+            select(ParameterVersion)
+            .where(ParameterVersion.ruleset == ruleset)
+            .order_by(ParameterVersion.version)
+        )
+    )
+    previous: dict[str, Any] = dict(rules.registry.get(ruleset).defaults)
+    views = []
+    for version in versions:
+        changes = [
+            Change(name, previous.get(name), value)
+            for name, value in version.values.items()
+            if previous.get(name) != value
+        ]
+        views.append(VersionView(version, changes))
+        previous = dict(version.values)
+    return list(reversed(views))

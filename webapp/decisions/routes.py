@@ -1,0 +1,104 @@
+"""Why the rules decided what they did; overriding with a reason; the rules' parameters."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+import rules
+from programs.decisions import services
+from programs.decisions.models import DecisionRecord
+from programs.directory.queries import paginate
+from programs.errors import NotFound
+from programs.i18n import N_
+from webapp.access import roles_required
+from webapp.decisions.forms import OverrideForm, form_values, parameter_form
+from webapp.extensions import t
+from webapp.requests import attempt, db_session
+
+bp = Blueprint("decisions", __name__)
+
+
+def _record(decision_id: int) -> DecisionRecord:
+    try:
+        record = services.get_decision(db_session(), decision_id)
+    except NotFound:
+        abort(404)
+    if current_user.role != "coordinator" and record.actor_id != current_user.id:
+        abort(404)
+    return record
+
+
+@bp.route("/decisions/<int:decision_id>")
+@login_required
+def decision(decision_id: int):
+    return render_template(
+        "decisions/decision.html", record=_record(decision_id), form=OverrideForm()
+    )
+
+
+@bp.route("/decisions/<int:decision_id>/override", methods=["POST"])
+@roles_required("coordinator")
+def override(decision_id: int):
+    record = _record(decision_id)
+    form = OverrideForm()
+    if form.validate_on_submit():
+        outcome = {"refused": form.outcome.data == "refuse", "overridden": True}
+        with attempt(form) as failed:
+            services.override(db_session(), current_user, decision_id, outcome, form.reason.data)
+        if not failed:
+            flash(t(N_("The decision was overridden; your reason is logged.")), "success")
+            return redirect(url_for("decisions.decision", decision_id=decision_id))
+    return render_template("decisions/decision.html", record=record, form=form), 422
+
+
+@bp.route("/admin/decisions")
+@roles_required("coordinator")
+def log():
+    ruleset = request.args.get("ruleset", "")
+    stmt = select(DecisionRecord).order_by(DecisionRecord.id.desc())
+    if ruleset:
+        stmt = stmt.where(DecisionRecord.ruleset == ruleset)
+    page = paginate(db_session(), stmt, request.args.get("page", 1, type=int))
+    return render_template(
+        "decisions/log.html", page=page, ruleset=ruleset, rulesets=rules.registry.names()
+    )
+
+
+@bp.route("/admin/parameters")
+@roles_required("coordinator")
+def parameters():
+    session = db_session()
+    rulesets = [rules.registry.get(name) for name in rules.registry.names()]
+    live = {r.name: services.live_parameters(session, r.name) for r in rulesets}
+    return render_template("decisions/parameters.html", rulesets=rulesets, live=live)
+
+
+@bp.route("/admin/parameters/<name>", methods=["GET", "POST"])
+@roles_required("coordinator")
+def edit_parameters(name: str):
+    if name not in rules.registry.names():
+        abort(404)
+    ruleset = rules.registry.get(name)
+    session = db_session()
+    live = services.live_parameters(session, name)
+    current = dict(live.values) if live else dict(ruleset.defaults)
+    form = parameter_form(
+        ruleset, current, formdata=request.form if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.validate():
+        with attempt(form, field_prefix="p_") as failed:
+            services.change_parameters(
+                session, current_user, name, form_values(form, ruleset), form.note.data
+            )
+        if not failed:
+            flash(t(N_("New parameters saved; they apply from the next decision.")), "success")
+            return redirect(url_for("decisions.edit_parameters", name=name))
+    return render_template(
+        "decisions/edit_parameters.html",
+        ruleset=ruleset,
+        form=form,
+        live=live,
+        history=services.parameter_history(session, name),
+    ), (422 if request.method == "POST" else 200)
