@@ -73,8 +73,11 @@ def gettext(locale: str, msgid: str) -> str:
     return translations(locale).gettext(msgid)
 
 
-def format_date(value: date, locale: str) -> str:
-    """A date as the reader writes it: 2026年10月1日 or 2026-10-01."""
+def format_date(value: date | str, locale: str) -> str:
+    """A date (or an ISO date string, as JSON stores it) as the reader writes it:
+    2026年10月1日 or 2026-10-01."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if locale == "en":
         return value.isoformat()
     return f"{value.year}年{value.month}月{value.day}日"

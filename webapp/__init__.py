@@ -53,10 +53,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from webapp.admin.routes import bp as admin_bp
     from webapp.auth.routes import bp as auth_bp
+    from webapp.calendar.routes import bp as calendar_bp
+    from webapp.calendar.routes import feed_bp
     from webapp.decisions.routes import bp as decisions_bp
     from webapp.directory.routes import bp as directory_bp
     from webapp.home.routes import bp as home_bp
 
-    for blueprint in (auth_bp, home_bp, directory_bp, admin_bp, decisions_bp):
+    for blueprint in (auth_bp, home_bp, directory_bp, admin_bp, decisions_bp, calendar_bp, feed_bp):
         app.register_blueprint(blueprint)
     return app

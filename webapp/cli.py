@@ -123,6 +123,25 @@ def serve(host: str, port: int, debug: bool) -> None:
     app.run(host=host, port=port, debug=debug, threaded=True, use_reloader=False)
 
 
+@main.command()
+@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (default: today in Shanghai)")
+def tick(today_text: str | None) -> None:
+    """Time-driven work: re-check dates when holiday data changed, retry mail. Run from cron."""
+    from datetime import date
+
+    from calendars.workdays import today as shanghai_today
+    from programs import tick as ticker
+
+    settings = _settings()
+    database = _database(settings)
+    _require_schema(database)
+    today = date.fromisoformat(today_text) if today_text else shanghai_today()
+    report = ticker.run(database, settings, today)
+    for name, result in report.results.items():
+        click.echo(f"{name}: {result}")
+    click.echo(f"mail sent: {report.mail_sent}")
+
+
 @main.group()
 def translations() -> None:
     """Message catalogs."""

@@ -37,6 +37,7 @@ ITEMS = [
     ),
     NavItem("directory.schools", _l("Schools"), frozenset({"coordinator", "instructor"})),
     NavItem("admin.users", _l("Accounts"), frozenset({"coordinator"})),
+    NavItem("calendar.flags", _l("Re-checks"), frozenset({"coordinator"})),
     NavItem("decisions.parameters", _l("Rule parameters"), frozenset({"coordinator"})),
     NavItem("decisions.log", _l("Decision log"), frozenset({"coordinator"})),
     NavItem("admin.outbox", _l("Mail outbox"), frozenset({"coordinator"})),

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from programs.accounts import services
+from programs.calendar import feeds
 from programs.i18n import N_
 from webapp.auth.forms import (
     EnterpriseSignupForm,
@@ -16,6 +17,7 @@ from webapp.auth.forms import (
     PasswordForm,
     SchoolSignupForm,
 )
+from webapp.calendar.routes import feed_url
 from webapp.extensions import current_locale, t
 from webapp.requests import attempt, db_session
 
@@ -152,6 +154,11 @@ def account():
             services.set_locale(db_session(), current_user, language_form.locale.data)
             return redirect(url_for("auth.account"))
         status = 422
+    token = feeds.token_of(db_session(), current_user)
     return render_template(
-        "auth/account.html", password_form=password_form, language_form=language_form
+        "auth/account.html",
+        password_form=password_form,
+        language_form=language_form,
+        feed_token=token,
+        feed_url=feed_url(token.token) if token else None,
     ), status
