@@ -9,8 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from calendars import closures as cal_closures
-from calendars import ics_import
-from calendars import workdays
+from calendars import ics_import, workdays
 from programs import audit
 from programs.accounts.models import User
 from programs.calendar import rechecks

@@ -21,8 +21,8 @@ from programs.calendar.models import CLOSURE_KINDS, CLOSURE_SCOPES
 from programs.errors import NotFound
 from programs.i18n import N_
 from webapp.access import roles_required
-from webapp.calendar.forms import ClosureForm, ImportForm, ResolveForm
 from webapp.admin.forms import ActionForm
+from webapp.calendar.forms import ClosureForm, ImportForm, ResolveForm
 from webapp.extensions import t
 from webapp.requests import attempt, db_session
 
