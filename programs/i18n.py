@@ -14,13 +14,12 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo  # TODO(calendars): use calendars.TZ
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-TZ = ZoneInfo("Asia/Shanghai")
+from calendars import TZ
 
 TRANSLATIONS_DIR = Path(__file__).with_name("translations")
 DOMAIN = "messages"
