@@ -22,6 +22,7 @@ ALL = frozenset(
 
 ITEMS = [
     NavItem("home.index", _l("Home"), ALL),
+    NavItem("calendar.month", _l("Calendar"), ALL),
     NavItem(
         "directory.enterprises",
         _l("Enterprises"),

@@ -86,3 +86,18 @@ def test_pending_signups_wait_for_the_coordinator(session):
     pending = session.scalars(select(User).where(User.status == "pending")).all()
     assert len(pending) == len(demo.build_city().signups)
     assert all(u.organisation is not None for u in pending)
+
+
+def test_demo_signups_went_through_the_rules(session):
+    from programs.decisions.models import DecisionRecord
+
+    pending = session.scalars(select(User).where(User.status == "pending")).all()
+    records = session.scalars(
+        select(DecisionRecord).where(
+            DecisionRecord.subject_type == "users",
+            DecisionRecord.subject_id.in_([u.id for u in pending]),
+        )
+    ).all()
+    assert len(records) == len(pending)
+    fired = {f["rule"] for r in records for f in r.record["fired"]}
+    assert "name_differs_from_directory" in fired

@@ -92,7 +92,11 @@ class NewUserForm(FlaskForm):
 class RejectForm(FlaskForm):
     """Why a sign-up is turned down (sent to the applicant)."""
 
-    reason = TextAreaField(_l("Reason"), validators=[InputRequired(REQUIRED), Length(max=500)])
+    reason = TextAreaField(
+        _l("Reason for turning it down"),
+        validators=[InputRequired(REQUIRED), Length(max=500)],
+        description=_l("The applicant reads this."),
+    )
 
 
 class ActionForm(FlaskForm):
