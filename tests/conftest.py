@@ -12,6 +12,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -63,10 +64,14 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-@pytest.fixture(scope="session", params=ENGINES)
-def db_engine(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Engine]:
-    """A migrated database with the demo city, per engine (and per xdist worker)."""
-    if request.param == "postgresql":
+@contextmanager
+def demo_database(kind: str, folder: Path) -> Iterator[Engine]:
+    """A new database of `kind` ("sqlite" or "postgresql"), migrated, with the demo city.
+
+    PostgreSQL gets a schema of its own, dropped afterwards, so runs never meet.
+    """
+    drop: Callable[[], None] | None = None
+    if kind == "postgresql":
         if _PG_PROBLEM:
             pytest.skip(f"PostgreSQL unreachable: {_PG_PROBLEM}")
         name = f"fq_test_{_worker()}_{uuid.uuid4().hex[:8]}"
@@ -74,22 +79,31 @@ def db_engine(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Engi
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{name}"'))
         engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={name}"})
-        engine.info = {"schema": name}
+
+        def drop() -> None:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+            admin.dispose()
     else:
-        path = tmp_path_factory.mktemp(f"db-{_worker()}") / "fengqiao.sqlite3"
-        engine = make_engine(f"sqlite:///{path}")
-        admin = None
-    schema.upgrade(engine)
-    database = Database(engine)
-    with database.transaction() as session:
-        demo.load(session)
-    deliver_pending(database, SmtpSettings(host=None))  # the demo's welcome mail: local outbox
-    yield engine
-    engine.dispose()
-    if admin is not None:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{engine.info["schema"]}" CASCADE'))
-        admin.dispose()
+        engine = make_engine(f"sqlite:///{folder / 'fengqiao.sqlite3'}")
+    try:
+        schema.upgrade(engine)
+        database = Database(engine)
+        with database.transaction() as session:
+            demo.load(session)
+        deliver_pending(database, SmtpSettings(host=None))  # the demo's welcome mail: local outbox
+        yield engine
+    finally:
+        engine.dispose()
+        if drop is not None:
+            drop()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def db_engine(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Engine]:
+    """A migrated database with the demo city, per engine (and per xdist worker)."""
+    with demo_database(request.param, tmp_path_factory.mktemp(f"db-{_worker()}")) as engine:
+        yield engine
 
 
 @pytest.fixture

@@ -13,14 +13,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from programs import demo, schema
-from programs.config import Settings, SmtpSettings
-from programs.db import Database, make_engine
-from programs.notifications.services import deliver_pending
-from tests.conftest import _PG_PROBLEM, PG_URL, _worker
+from programs import demo
+from programs.config import Settings
+from programs.db import Database
+from tests.conftest import demo_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,30 +56,14 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def live_server(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
     """The app served on 127.0.0.1 over a fresh database with the demo city; yields its URL."""
+    tmp = tmp_path_factory.mktemp(f"live-{request.param}")
+    with demo_database(request.param, tmp) as engine:
+        yield from _serve(Database(engine), tmp)
+
+
+def _serve(database: Database, tmp: Path) -> Iterator[str]:
     from webapp import create_app
 
-    tmp = tmp_path_factory.mktemp(f"live-{request.param}")
-    drop = None
-    if request.param == "postgresql":
-        if _PG_PROBLEM:
-            pytest.skip(f"PostgreSQL unreachable: {_PG_PROBLEM}")
-        name = f"fq_live_{_worker()}_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{name}"'))
-        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={name}"})
-
-        def drop() -> None:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-            admin.dispose()
-    else:
-        engine = make_engine(f"sqlite:///{tmp / 'live.sqlite3'}")
-    schema.upgrade(engine)
-    database = Database(engine)
-    with database.transaction() as session:
-        demo.load(session)
-    deliver_pending(database, SmtpSettings(host=None))
     settings = replace(
         Settings.from_env({"FENGQIAO_INSTANCE_PATH": str(tmp / "instance")}),
         secret_key=uuid.uuid4().hex,
@@ -90,11 +72,10 @@ def live_server(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[st
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    engine.dispose()
-    if drop:
-        drop()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture
