@@ -1,24 +1,57 @@
-"""Working days, closures, slots, statutory periods and iCalendar, for Asia/Shanghai.
+"""Working days, holidays, opening days, slots, statutory periods and iCalendar, for Fengqiao.
 
-Pure: facts in, dates out. Imports only the standard library, `holidays`, `icalendar` and
-`recurring_ical_events`, never the web, the database or another package of Fengqiao. What a user
-should read comes back as `Message` (an English message id with parameters) for the application
-to translate.
+Pure: this package imports only the standard library, `holidays`, `icalendar` and
+`recurring_ical_events`, never Flask, SQLAlchemy or another package of ours. It cannot translate;
+what a user should read comes back as a `Message` (an English msgid marked `N_` plus parameters),
+which `programs.i18n.translate` renders (see `calendars.messages` for the parameter conventions).
 
-- `workdays`: `TZ`, `today()`, `day_info()`, `is_working_day()`, `next_working_day()`,
-  `adjusted_workdays()`, `holidays_in()`, `is_provisional()`, `holiday_data_fingerprint()`
-- `closures`: `Closure`, `OpenDays` (`is_open`, `why_closed` -> `ClosedReason`), `changed_dates`
-- `slots`: `working_fridays()`, `open_days()`, `SessionTemplate`, `DEFAULT_HALF_DAYS`, `slots()`,
-  `split()`
-- `periods`: `add_days()`, `add_months()`, `add_years()` -> `Deadline`
-- `ical`: `CalendarEvent`, `build_calendar()`
-- `ics_import`: `parse_closures()` -> `ClosureImport` of `ProposedClosure`s and error messages
+Working days (`calendars.workdays`), Asia/Shanghai, from the `holidays` package:
+    TZ; today(now=None) -> date
+    DayInfo(on, kind, working, holiday_name_zh, holiday_name_en, provisional)
+        kind: "workday" | "weekend" | "holiday" | "adjusted_workday"
+    day_info(on) -> DayInfo; is_working_day(on) -> bool; next_working_day(on) -> date
+    adjusted_workdays(year) -> list[date]; holidays_in(year) -> list[DayInfo]
+    is_provisional(year) -> bool; holiday_data_fingerprint(year) -> str
+
+Opening days (`calendars.closures`):
+    Closure(starts_on, ends_on, kind, reason="", key=None)   both ends included
+    OpenDays(weekdays, closures=(), holidays_close=True)
+        .is_open(on), .why_closed(on) -> ClosedReason | None, .closure_on(on),
+        .closures_touching(start_on, end_on), .closed_in(dates), .with_closures(closures)
+    ClosedReason(on, kind, day, closure).message; kind: "not_opening_day" | "holiday" | "closure"
+    changed_dates(dates, before, after) -> list[DateChange]
+
+Slots (`calendars.slots`):
+    working_fridays(start_on, end_on); open_days(start_on, end_on, schedule)
+    SessionTemplate(code, label_msgid, starts, ends); DEFAULT_HALF_DAYS
+    Slot(on, template_code, starts_at, ends_at); slots(days, templates=DEFAULT_HALF_DAYS)
+    split(starts_at, ends_at, minutes=30) -> list[(start, end)]
+
+Statutory periods (`calendars.periods`), Civil Procedure Law art. 85, Civil Code arts. 201-203:
+    add_days(start_on, days), add_months(start_on, months), add_years(start_on, years)
+        -> Deadline(start_on, nominal_on, due_on, extended, skipped, provisional, length, unit)
+           .message, .provisional_message
+
+iCalendar (`calendars.ical`, `calendars.ics_import`):
+    CalendarEvent(uid, sequence, summary, last_modified_at, starts_at/ends_at or
+                  starts_on/ends_on, description, location, status, url, categories, provisional)
+    build_calendar(events, *, name, description="", provisional_note=None) -> bytes
+    parse_closures(data, *, window_start, window_end, default_kind="vacation") -> ClosureImport
+        ClosureImport(closures: list[ProposedClosure], errors: list[Message],
+                      skipped_outside_window, skipped_cancelled); guess_kind(summary)
 """
 
-from calendars.closures import ClosedReason, Closure, OpenDays, changed_dates
+from calendars.closures import (
+    CLOSURE_KINDS,
+    ClosedReason,
+    Closure,
+    DateChange,
+    OpenDays,
+    changed_dates,
+)
 from calendars.ical import CalendarEvent, build_calendar
-from calendars.ics_import import ClosureImport, ProposedClosure, parse_closures
-from calendars.messages import Message
+from calendars.ics_import import ClosureImport, ProposedClosure, guess_kind, parse_closures
+from calendars.messages import N_, Message
 from calendars.periods import Deadline, add_days, add_months, add_years
 from calendars.slots import (
     DEFAULT_HALF_DAYS,
@@ -43,12 +76,15 @@ from calendars.workdays import (
 )
 
 __all__ = [
+    "CLOSURE_KINDS",
     "DEFAULT_HALF_DAYS",
+    "N_",
     "TZ",
     "CalendarEvent",
     "ClosedReason",
     "Closure",
     "ClosureImport",
+    "DateChange",
     "DayInfo",
     "Deadline",
     "Message",
@@ -63,6 +99,7 @@ __all__ = [
     "build_calendar",
     "changed_dates",
     "day_info",
+    "guess_kind",
     "holiday_data_fingerprint",
     "holidays_in",
     "is_provisional",

@@ -34,6 +34,8 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_WINDOW_DAYS = 3660
 MAX_OCCURRENCES = 10_000  # across the file: a rule that repeats daily for ten years is 3,653
 MAX_REASON_CHARS = 200
+_TWO_DAYS = timedelta(days=2)
+_RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 _SUB_DAILY = {"SECONDLY", "MINUTELY", "HOURLY"}
 
 # First match wins; "请假" must be leave before "假" makes it a vacation.
@@ -126,7 +128,7 @@ class _Importer:
         if self.outside:
             self.errors.append(
                 Message(
-                    N_("{count} events lie outside {start} to {end} and were skipped."),
+                    N_("Events entirely outside {start} to {end} were skipped: {count}."),
                     {"count": self.outside, "start": self.window_start, "end": self.window_end},
                 )
             )
@@ -169,13 +171,14 @@ class _Importer:
                     uid = component.get("UID")
                     key = ("uid", str(uid)) if uid else ("index", index)
                     groups.setdefault(key, []).append((index, component))
+            timezones = [c for c in cal.subcomponents if c.name == "VTIMEZONE"]
             for members in groups.values():
-                self.expand(cal, members, floating_tz)
+                self.expand(timezones, members, floating_tz)
                 if self.budget <= 0:
                     return self.fail(
                         N_(
-                            "The file repeats events too often; only the first {count} dates "
-                            "were read."
+                            "The file holds too many events or repeats; only the first {count} "
+                            "dates were read."
                         ),
                         count=MAX_OCCURRENCES,
                     )
@@ -230,7 +233,8 @@ class _Importer:
         if "DTSTART" not in event:
             return problem(N_("{event} has no start date; it was skipped."))
         try:
-            start = _local(event.start, floating_tz)
+            # Not event.start: in icalendar 7 it also fails when only DTEND is broken.
+            start = _local(event["DTSTART"].dt, floating_tz)
         except Exception:
             return problem(N_("{event} has a start date that cannot be read; it was skipped."))
         try:
@@ -252,24 +256,22 @@ class _Importer:
                 return problem(N_("{event} repeats more often than daily; it was skipped."))
         return True
 
-    def expand(self, cal: Component, members: list[tuple[int, Component]], floating_tz: tzinfo):
+    def expand(
+        self, timezones: list[Component], members: list[tuple[int, Component]], floating_tz: tzinfo
+    ) -> None:
+        """Propose the closures of one event with its modified occurrences (same UID)."""
         index, first = members[0]
-        mini = Calendar()
-        for component in cal.subcomponents:
-            if component.name == "VTIMEZONE":
-                mini.add_component(component)
-        for _, component in members:
-            mini.add_component(component)
-
         found = False
+        # Occurrences just outside the window are kept too: they show that a range is clipped.
         ranges: dict[str, list[tuple[date, date]]] = {}
         try:
-            for occurrence in self.occurrences(mini, floating_tz):
-                found = True
-                if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
-                    self.cancelled += 1
-                    continue
+            for occurrence in self.occurrences(timezones, members, floating_tz):
                 starts_on, ends_on = _dates_touched(occurrence, floating_tz)
+                inside = starts_on <= self.window_end and ends_on >= self.window_start
+                found |= inside
+                if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
+                    self.cancelled += inside
+                    continue
                 ranges.setdefault(_summary(occurrence), []).append((starts_on, ends_on))
         except Exception:
             self.errors.append(
@@ -287,24 +289,41 @@ class _Importer:
             for starts_on, ends_on in _merge(spans):
                 self.propose(summary, starts_on, ends_on, index, uid)
 
-    def occurrences(self, mini: Calendar, floating_tz: tzinfo) -> Iterator[Component]:
-        """The occurrences that touch the window, lazily, within the file's budget."""
-        query = recurring_ical_events.of(mini)
-        # Occurrences come in order of start; a day's margin covers time zones east of Shanghai.
-        for occurrence in query.after(self.window_start - timedelta(days=1)):
+    def occurrences(
+        self, timezones: list[Component], members: list[tuple[int, Component]], floating_tz: tzinfo
+    ) -> Iterator[Component]:
+        """The occurrences that touch the window, within the file's budget.
+
+        `between` rather than the lazy `after`: once `after` finds occurrences it narrows its
+        search step down to 15 minutes, so a daily rule costs ~100 queries per day of window.
+        A rule repeats at most daily here (checked before), so one call returns at most about
+        one occurrence per day of the window and rule.
+        """
+        if len(members) == 1 and not any(p in members[0][1] for p in _RECURRENCE_PROPERTIES):
+            # A plain event, the common case: no need for a query (about 1 ms per event).
+            occurrences: list[Component] = [members[0][1]]
+        else:
+            mini = Calendar()
+            for component in [*timezones, *(component for _, component in members)]:
+                mini.add_component(component)
+            query = recurring_ical_events.of(mini)
+            # A day's margin on each side covers times written in zones other than Shanghai's.
+            occurrences = query.between(
+                self.window_start - timedelta(days=1), self.window_end + _TWO_DAYS
+            )
+        for occurrence in occurrences:
             if self.budget <= 0:
                 return
             self.budget -= 1
-            starts_on, ends_on = _dates_touched(occurrence, floating_tz)
-            if starts_on > self.window_end + timedelta(days=1):
-                return
-            if ends_on < self.window_start or starts_on > self.window_end:
-                continue
             yield occurrence
 
-    def propose(self, summary: str, starts_on: date, ends_on: date, index: int, uid: str | None):
+    def propose(
+        self, summary: str, starts_on: date, ends_on: date, index: int, uid: str | None
+    ) -> None:
         clipped_start = max(starts_on, self.window_start)
         clipped_end = min(ends_on, self.window_end)
+        if clipped_end < clipped_start:  # only the margin around the window
+            return
         reason = summary if len(summary) <= MAX_REASON_CHARS else summary[: MAX_REASON_CHARS - 1]
         if reason != summary:
             reason += "…"
