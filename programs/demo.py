@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calendars import TZ
+from calendars import today as shanghai_today
 from programs.accounts import services as accounts
 from programs.accounts.models import User
 from programs.directory.credit_code import ALPHABET, check_character
@@ -160,66 +161,72 @@ LAW_FIRMS = [
 ]
 
 ACTIVITIES = [
-    # code, name, description, grades, group size, minutes, room, tours schools
+    # code, name, description, grades, group size, minutes, room, tours schools, instructors
     (
         "mock-court",
         "少年模拟法庭剧本杀",
-        "学生分饰法官、检察官、辩护人和当事人，在真实案例改编的剧本中体验庭审。",
+        "学生分饰法官、检察官、辩护人和当事人，在真实案例改编的剧本中体验庭审，其余同学担任陪审与旁听。",
         (5, 9),
-        (30, 60),
+        (30, 100),
         120,
         "模拟法庭",
         True,
+        2,
     ),
     (
         "traffic-safety",
         "交通安全沉浸式教育课",
         "在沉浸式场景中学习过马路、乘车和骑行安全。",
         (1, 9),
-        (20, 50),
+        (20, 100),
         90,
         "交通安全体验馆",
         True,
+        1,
     ),
     (
         "anti-bullying",
         "防欺凌情景剧",
         "通过情景剧认识校园欺凌，学会求助与保护他人。",
         (4, 9),
-        (30, 60),
+        (30, 100),
         90,
         "多功能厅",
         True,
+        1,
     ),
     (
         "online-safety",
         "网络安全与防沉迷课堂",
         "识别网络诈骗、保护个人信息、合理使用网络。",
         (4, 12),
-        (30, 100),
+        (30, 120),
         60,
         "数字课堂",
-        False,
+        True,
+        1,
     ),
     (
         "drug-prevention",
         "禁毒教育展馆参观",
         "在讲解员带领下参观禁毒教育展馆。",
         (4, 12),
-        (40, 100),
+        (40, 120),
         60,
         "禁毒教育展馆",
         False,
+        1,
     ),
     (
         "self-protection",
         "自护自救体验：防溺水与消防",
-        "防溺水、消防逃生的体验式训练。",
+        "防溺水、消防逃生的体验式训练，每次一个班。",
         (3, 8),
-        (20, 50),
+        (20, 60),
         90,
         "安全体验区",
         False,
+        1,
     ),
 ]
 
@@ -600,6 +607,24 @@ class LoadReport:
     logins: list[DemoLogin]
 
 
+def _study_base(session: Session, base: StudyBase, today: date) -> int:
+    """Instructors, school closures, and the study base's history (see study_tours.demo)."""
+    from programs.study_tours import demo as study_demo
+    from programs.study_tours.terms import school_year_of
+
+    instructors = study_demo.load_instructors(session, base)
+    login = session.scalar(select(User).where(User.username == "instructor"))
+    if login is not None and login.instructor_id is None:
+        login.instructor_id = instructors[study_demo.DEMO_INSTRUCTOR].id
+    coordinator = session.scalar(select(User).where(User.username == "coordinator"))
+    school_user = session.scalar(select(User).where(User.username == "school"))
+    year = school_year_of(today)
+    study_demo.load_closures(session, coordinator, [year - 1, year])
+    return study_demo.load_history(session, base, coordinator, today) + (
+        study_demo.load_coming_weeks(session, base, coordinator, school_user, today)
+    )
+
+
 def _demo_signup(
     session: Session,
     city: City,
@@ -651,14 +676,24 @@ def _demo_signup(
 
 def _upsert_counts() -> dict[str, int]:
     return dict.fromkeys(
-        ["towns", "enterprises", "chambers", "consultants", "schools", "activities", "users"], 0
+        [
+            "towns",
+            "enterprises",
+            "chambers",
+            "consultants",
+            "schools",
+            "activities",
+            "users",
+            "visits",
+        ],
+        0,
     )
 
 
 def load(session: Session, city: City | None = None, *, today: date | None = None) -> LoadReport:
     """Write the demo city into the database, adding only what is missing."""
     city = city or build_city()
-    today = today or date.today()
+    today = today or shanghai_today()
     added = _upsert_counts()
 
     towns = {t.code: t for t in session.scalars(select(Town))}
@@ -761,7 +796,7 @@ def load(session: Session, city: City | None = None, *, today: date | None = Non
         session.add(base)
         session.flush()
     existing = set(session.scalars(select(Activity.code)))
-    for code, name, desc, grades, group, minutes, room, tours in ACTIVITIES:
+    for code, name, desc, grades, group, minutes, room, tours, needed in ACTIVITIES:
         if code in existing:
             continue
         session.add(
@@ -777,6 +812,7 @@ def load(session: Session, city: City | None = None, *, today: date | None = Non
                 duration_minutes=minutes,
                 room=room,
                 tours_schools=tours,
+                instructors_needed=needed,
             )
         )
         added["activities"] += 1
@@ -822,5 +858,7 @@ def load(session: Session, city: City | None = None, *, today: date | None = Non
             continue
         _demo_signup(session, city, signup, towns, firms, today)
         added["users"] += 1
+    session.flush()
+    added["visits"] = _study_base(session, base, today)
     session.flush()
     return LoadReport(added=added, logins=city.logins)

@@ -26,3 +26,34 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """Somebody else changed the record first; reload and try again."""
+
+
+class Refused(DomainError):
+    """The rules said no. Carries every refusing rule with its reason, so the user sees them all.
+
+    `reasons` holds (rule name, message id, parameters); `full` says the only problem is a full
+    session, so the user can be offered the waiting list instead.
+    """
+
+    def __init__(self, reasons: list[tuple[str, str, dict]], *, full: bool = False) -> None:
+        _rule, msgid, params = reasons[0]
+        super().__init__(msgid, params)
+        self.reasons = reasons
+        self.full = full
+
+    @classmethod
+    def from_decisions(cls, *decisions: object) -> Refused | None:
+        """A Refused for the refusals of some rules.Decision objects, or None if none refused."""
+        reasons = [
+            (f.rule, f.reason.msgid, dict(f.reason.params))
+            for d in decisions
+            for f in d.refusals  # type: ignore[attr-defined]
+        ]
+        if not reasons:
+            return None
+        full = all(
+            f.outcome.get("full")
+            for d in decisions
+            for f in d.refusals  # type: ignore[attr-defined]
+        )
+        return cls(reasons, full=full)

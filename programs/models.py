@@ -21,7 +21,17 @@ from programs.directory.models import (
     Town,
 )
 from programs.notifications.models import Notification, OutboundMail
-from programs.study_tours.models import Activity, StudyBase
+from programs.study_tours.models import (
+    Activity,
+    ChangeRequest,
+    Instructor,
+    SafetyPlan,
+    SchoolPlan,
+    StudyBase,
+    StudySession,
+    Visit,
+    WaitlistEntry,
+)
 
 metadata = Base.metadata
 
@@ -29,6 +39,7 @@ __all__ = [
     "Activity",
     "AuditEntry",
     "Chamber",
+    "ChangeRequest",
     "Closure",
     "ClosureImport",
     "Consultant",
@@ -38,14 +49,20 @@ __all__ = [
     "Enterprise",
     "FeedToken",
     "HolidayYear",
+    "Instructor",
     "Notification",
     "OutboundMail",
     "ParameterVersion",
     "RecheckFlag",
+    "SafetyPlan",
     "School",
     "SchoolGrade",
+    "SchoolPlan",
     "StudyBase",
+    "StudySession",
     "Town",
     "User",
+    "Visit",
+    "WaitlistEntry",
     "metadata",
 ]

@@ -6,12 +6,14 @@ for a day), to re-check bookings already made. One `booking_day` fact per date; 
 from calendars/ (which knows holidays and adjusted working days) and the base's settings:
 
     {"kind": "booking_day", "date": "2026-10-01", "weekday": 3, "day_kind": "holiday",
-     "holiday_name": "National Day", "closure_reason": None, "opening_weekdays": [1, 3]}
+     "holiday_name": "National Day", "holiday_name_zh": "国庆节", "closure_reason": None,
+     "opening_weekdays": [1, 3]}
 
 `weekday` counts like `date.weekday()`: 0 is Monday, so tours on Tuesdays and Thursdays are
 [1, 3]; it must agree with the date, which catches a caller counting from Sunday or from 1.
 `day_kind` is "workday", "weekend", "holiday" or "adjusted_workday" (a Saturday or Sunday made a
-working day, 调休上班日). Every closing rule that applies fires, so the school is told all the
+working day, 调休上班日). `holiday_name` and the optional `holiday_name_zh` are the holiday's English
+and Chinese names (None when the calendar has none). Every closing rule that applies fires, so the school is told all the
 reasons; the outcome is `{"open": False, "refused": True}`. Exactly when none applies, the
 opening rule fires with `{"open": True}`. Per date: `decision.for_fact(i)`.
 """
@@ -79,7 +81,7 @@ def _check_booking_day(fact: dict[str, Any]) -> Iterator[tuple[str, Reason]]:
 
 calendar = Ruleset(
     "calendar",
-    "2026.1",
+    "2026.2",
     FactSchema(
         FactKind(
             "booking_day",
@@ -87,6 +89,7 @@ calendar = Ruleset(
             Field("weekday", int, min=0, max=6),
             Field("day_kind", str, choices=DAY_KINDS),
             Field("holiday_name", str, required=False, nullable=True, max_length=100),
+            Field("holiday_name_zh", str, required=False, nullable=True, max_length=100),
             Field("closure_reason", str, required=False, nullable=True, max_length=200),
             Field(
                 "opening_weekdays",
@@ -123,16 +126,24 @@ def _closed(match: Match, msgid: str, **params: Any) -> Outcome:
             "weekday": 3,
             "day_kind": "holiday",
             "holiday_name": "National Day",
+            "holiday_name_zh": "国庆节",
             "opening_weekdays": _TUE_THU,
         }
     ],
 )
 def closed_for_holiday(match: Match) -> Outcome:
-    """No study tours on a public holiday (State Council notice on public holidays)."""
+    """No study tours on a public holiday (State Council notice on public holidays).
+
+    The reason carries the holiday's English name as `holiday` and its Chinese name as
+    `holiday_zh` (the English name when the calendar gives no Chinese one), so the Chinese text
+    can say 国庆节 rather than "National Day".
+    """
+    fact = match.fact
     return _closed(
         match,
         N_("The base is closed on {date}: {holiday} holiday."),
-        holiday=match.fact["holiday_name"],
+        holiday=fact["holiday_name"],
+        holiday_zh=fact["holiday_name_zh"] or fact["holiday_name"],
     )
 
 

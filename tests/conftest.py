@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from programs import demo, schema
+from programs import demo, hooks, schema
 from programs.config import Settings, SmtpSettings
 from programs.db import Database, make_engine
 from programs.notifications.services import deliver_pending
@@ -58,6 +58,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "db_engine" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def program_hooks() -> None:
+    """Every program's feeds, re-check providers and tick tasks, as in the app and the CLI."""
+    hooks.install()
 
 
 def _worker() -> str:

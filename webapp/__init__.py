@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask
 
+from programs import hooks
 from programs.config import Settings
 from programs.db import Database
 from programs.i18n import DEFAULT_LOCALE, TRANSLATIONS_DIR, compile_catalogs
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["fengqiao.db"] = database
     deliver_after_commit(database, settings.smtp)
     compile_catalogs()
+    hooks.install()
 
     from webapp import errors, extensions, requests
 
@@ -58,7 +60,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp.decisions.routes import bp as decisions_bp
     from webapp.directory.routes import bp as directory_bp
     from webapp.home.routes import bp as home_bp
+    from webapp.study.routes import bp as study_bp
 
-    for blueprint in (auth_bp, home_bp, directory_bp, admin_bp, decisions_bp, calendar_bp, feed_bp):
+    for blueprint in (
+        auth_bp,
+        home_bp,
+        directory_bp,
+        admin_bp,
+        decisions_bp,
+        calendar_bp,
+        feed_bp,
+        study_bp,
+    ):
         app.register_blueprint(blueprint)
     return app

@@ -11,7 +11,7 @@ import sys
 import click
 from sqlalchemy import select
 
-from programs import schema
+from programs import hooks, schema
 from programs.config import Settings
 from programs.db import Database
 from programs.i18n import compile_catalogs
@@ -35,6 +35,7 @@ def _database(settings: Settings, *, deliver_mail: bool = True) -> Database:
 @click.group()
 def main() -> None:
     """Fengqiao: the city's legal-service and minors-protection programs."""
+    hooks.install()
 
 
 @main.group()

@@ -19,6 +19,7 @@ from programs.directory.models import (
 )
 from programs.i18n import DEFAULT_LOCALE, LOCALES, N_, format_date, format_datetime, translate
 from programs.notifications.services import unread_count
+from programs.study_tours.models import VISIT_STATUSES
 from webapp import nav
 from webapp.requests import db_session
 
@@ -96,6 +97,7 @@ def init_app(app: Flask) -> None:
             "unread_count": unread,
             "role_names": ROLES,
             "vocab": VOCABULARIES,
+            "study_statuses": VISIT_STATUSES,
             "nav_items": nav.for_role(current_user.role) if current_user.is_authenticated else [],
         }
 

@@ -23,6 +23,9 @@ ALL = frozenset(
 ITEMS = [
     NavItem("home.index", _l("Home"), ALL),
     NavItem("calendar.month", _l("Calendar"), ALL),
+    NavItem("study.overview", _l("Study base"), frozenset({"coordinator"})),
+    NavItem("study.request_visit", _l("Ask for a study-tour date"), frozenset({"school"})),
+    NavItem("study.sessions", _l("Sessions"), frozenset({"instructor"})),
     NavItem(
         "directory.enterprises",
         _l("Enterprises"),

@@ -48,6 +48,14 @@ def attempt(form: Any = None, field_prefix: str = "") -> Iterator[list[DomainErr
     except DomainError as error:
         savepoint.rollback()
         failed.append(error)
+        reasons = getattr(error, "reasons", None)
+        if reasons:
+            rule_word = translate("Rule", current_locale())
+            for rule, msgid, params in reasons:
+                flash(
+                    f"{translate(msgid, current_locale(), params)}（{rule_word}：{rule}）", "error"
+                )
+            return
         text = translate(error.msgid, current_locale(), error.params)
         field = None
         if form is not None and error.field:

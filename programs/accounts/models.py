@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from programs.db import Base, utcnow
 from programs.directory.models import Chamber, Consultant, Enterprise, School
 from programs.i18n import LOCALES, N_
+
+if TYPE_CHECKING:
+    from programs.study_tours.models import Instructor
 
 ROLES = {
     "coordinator": N_("Coordinator"),
@@ -77,6 +81,8 @@ class User(Base):
     chamber_id: Mapped[int | None] = mapped_column(ForeignKey("chambers.id"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     consultant_id: Mapped[int | None] = mapped_column(ForeignKey("consultants.id"), index=True)
+    # An instructor's account may be bound to the instructor it is (base staff need not be).
+    instructor_id: Mapped[int | None] = mapped_column(ForeignKey("instructors.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     approved_at: Mapped[datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -88,6 +94,7 @@ class User(Base):
     chamber: Mapped[Chamber | None] = relationship()
     school: Mapped[School | None] = relationship()
     consultant: Mapped[Consultant | None] = relationship()
+    instructor: Mapped[Instructor | None] = relationship()
 
     # What Flask-Login asks of a user object (duck-typed, so programs/ does not import Flask).
     @property

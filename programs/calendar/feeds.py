@@ -99,8 +99,11 @@ def feed(session: Session, user: User) -> tuple[bytes, str]:
 
 
 def _closure_scopes(user: User) -> list[tuple[str, int | None]]:
-    if user.role in ("coordinator", "instructor"):
+    if user.role == "coordinator":
         return [("base", None), ("all_schools", None)]
+    if user.role == "instructor":
+        own = [("instructor", user.instructor_id)] if user.instructor_id else []
+        return [("base", None), ("all_schools", None), *own]
     if user.role == "school":
         return [("school", user.school_id), ("all_schools", None)]
     if user.role == "consultant":

@@ -25,6 +25,7 @@ CLOSURE_SCOPES = {
     "all_schools": N_("All schools"),
     "school": N_("One school"),
     "consultant": N_("Consultant's leave"),
+    "instructor": N_("Instructor unavailable"),
 }
 
 

@@ -40,12 +40,17 @@ def visible_closures(session: Session, user: User, start_on: date, end_on: date)
     stmt = select(Closure).where(
         Closure.cancelled_at.is_(None), Closure.starts_on <= end_on, Closure.ends_on >= start_on
     )
-    if user.role not in ("coordinator", "instructor"):
+    if user.role != "coordinator":
         mine = [Closure.scope == "all_schools"]
         if user.role == "school":
             mine.append((Closure.scope == "school") & (Closure.scope_id == user.school_id))
         elif user.role == "consultant":
             mine = [(Closure.scope == "consultant") & (Closure.scope_id == user.consultant_id)]
+        elif user.role == "instructor":
+            mine += [
+                Closure.scope == "base",
+                (Closure.scope == "instructor") & (Closure.scope_id == user.instructor_id),
+            ]
         else:
             return []
         stmt = stmt.where(or_(*mine))

@@ -24,7 +24,7 @@ from programs.db import utcnow
 from programs.directory.models import Consultant, School
 from programs.errors import Conflict, DomainError, NotFound
 from programs.i18n import N_
-from programs.study_tours.models import StudyBase
+from programs.study_tours.models import Instructor, StudyBase
 
 MAX_CLOSURE_DAYS = 366
 IMPORT_WINDOW_DAYS = 3 * 366
@@ -43,21 +43,34 @@ class ClosureInput:
 
 
 def _check_scope(session: Session, actor: User, scope: str, scope_id: int | None) -> None:
-    """Coordinators close anything; a consultant only their own days; a school only itself."""
+    """Coordinators close anything; a consultant or instructor only their own days; a school
+    only itself."""
     if scope not in CLOSURE_SCOPES:
         raise DomainError(N_("Choose what is closed from the list."), field="scope")
-    owner = {"base": StudyBase, "school": School, "consultant": Consultant}.get(scope)
+    owner = {
+        "base": StudyBase,
+        "school": School,
+        "consultant": Consultant,
+        "instructor": Instructor,
+    }.get(scope)
     if owner is None:
         scope_id = None
     elif scope_id is None or session.get(owner, scope_id) is None:
         raise DomainError(N_("Choose which one is closed."), field="scope_id")
-    if actor.role == "coordinator":
-        return
-    if actor.role == "consultant" and scope == "consultant" and scope_id == actor.consultant_id:
-        return
-    if actor.role == "school" and scope == "school" and scope_id == actor.school_id:
-        return
-    raise NotFound(N_("The page you asked for does not exist."))
+    if not may_close(actor, scope, scope_id):
+        raise NotFound(N_("The page you asked for does not exist."))
+
+
+def may_close(actor: User, scope: str, scope_id: int | None) -> bool:
+    """Whether the actor may add or cancel closures of this scope (their own days only)."""
+    own = {
+        "consultant": ("consultant", actor.consultant_id),
+        "school": ("school", actor.school_id),
+        "instructor": ("instructor", actor.instructor_id),
+    }.get(actor.role)
+    return actor.role == "coordinator" or (
+        own is not None and own[1] is not None and own == (scope, scope_id)
+    )
 
 
 def _check_dates(data: ClosureInput) -> None:

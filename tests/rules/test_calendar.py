@@ -28,7 +28,7 @@ def test_open_on_an_ordinary_tuesday():
     assert decision.rules == ("open_for_tours",)
     assert decision.first("open") is True and not decision.is_refused
     assert decision.reasons[0].render() == "The base is open for study tours on 2026-03-10."
-    assert decision.ruleset_version == "2026.1"
+    assert decision.ruleset_version == "2026.2"
 
 
 @pytest.mark.parametrize(

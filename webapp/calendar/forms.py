@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from programs.calendar.models import CLOSURE_KINDS, CLOSURE_SCOPES
 from programs.directory.models import Consultant, School
-from programs.study_tours.models import StudyBase
+from programs.study_tours.models import Instructor, StudyBase
 from webapp.forms import choices, options
 from webapp.requests import db_session
 
@@ -35,7 +35,14 @@ class _Scope:
                     (f"consultant:{c.id}", c.name)
                     for c in session.scalars(select(Consultant).order_by(Consultant.name))
                 ),
+                *(
+                    (f"instructor:{i.id}", i.name)
+                    for i in session.scalars(select(Instructor).order_by(Instructor.name))
+                ),
             ]
+        elif user.role == "instructor" and user.instructor_id:
+            self.scope.choices = choices({"instructor": CLOSURE_SCOPES["instructor"]})
+            targets = [(f"instructor:{user.instructor_id}", user.instructor.name)]
         elif user.role == "consultant":
             self.scope.choices = choices({"consultant": CLOSURE_SCOPES["consultant"]})
             targets = [(f"consultant:{user.consultant_id}", user.consultant.name)]

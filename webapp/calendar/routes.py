@@ -27,7 +27,7 @@ from webapp.extensions import t
 from webapp.requests import attempt, db_session
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
-CLOSERS = ("coordinator", "consultant", "school")
+CLOSERS = ("coordinator", "consultant", "school", "instructor")
 
 
 def _base_url() -> str:
@@ -54,6 +54,9 @@ def month():
         kinds=CLOSURE_KINDS,
         scopes=CLOSURE_SCOPES,
         action_form=ActionForm(),
+        may_close=services.may_close,
+        may_add=current_user.role == "coordinator"
+        or any(getattr(current_user, f"{r}_id") for r in ("consultant", "school", "instructor")),
     )
 
 

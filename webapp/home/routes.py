@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from calendars import today as shanghai_today
 from programs.accounts.services import pending_count
 from programs.directory import queries
 from programs.notifications.models import Notification
 from programs.notifications.services import mark_read
 from programs.study_tours import queries as study_queries
+from programs.study_tours import services as study_services
+from programs.study_tours.terms import school_year_of
 from webapp.access import roles_required
 from webapp.requests import db_session
 
@@ -62,13 +67,32 @@ def chamber():
 @bp.route("/school")
 @roles_required("school")
 def school():
-    return render_template("home/school.html", school=current_user.school)
+    session = db_session()
+    today = shanghai_today()
+    return render_template(
+        "home/school.html",
+        school=current_user.school,
+        plan=study_services.plan_of(session, current_user.school, school_year_of(today)),
+        visits=study_queries.school_visits(session, current_user.school_id),
+        today=today,
+    )
 
 
 @bp.route("/instructor")
 @roles_required("instructor")
 def instructor():
-    return render_template("home/instructor.html", bases=study_queries.bases(db_session()))
+    session = db_session()
+    today = shanghai_today()
+    mine = (
+        study_queries.instructor_sessions(
+            session, current_user.instructor_id, today - timedelta(days=14)
+        )
+        if current_user.instructor_id
+        else []
+    )
+    return render_template(
+        "home/instructor.html", bases=study_queries.bases(session), sessions=mine, today=today
+    )
 
 
 @bp.route("/inbox")

@@ -1,0 +1,333 @@
+"""PDF reports: the study-tour term plan renders, embeds a CJK font, numbers its pages, and loads
+nothing but our own static files.
+
+Labels are translated later, so assertions stand on structure, fonts and the Chinese names that
+come from the data, never on translated words (the page label is rebuilt from the catalog).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import socket
+import subprocess
+import zlib
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from programs.i18n import gettext
+from reports import pdf, registry
+from reports.study_tours import DEFAULT_TITLE, PlanRow, StudyTourPlanReport, term_plan_pdf
+from tests.reports import plans
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CJK_FONT = re.compile(r"WenQuanYi|NotoSansCJK|Noto Sans CJK|NotoSerifCJK", re.IGNORECASE)
+
+
+def tool(name: str) -> str:
+    """The path of a poppler tool; a missing tool skips the test, or fails it under CI."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} (Debian's poppler-utils) is not installed"
+        if IN_CI:
+            pytest.fail(message + "; CI must check the embedded fonts")
+        pytest.skip(message)
+    return path
+
+
+def run(*args: str | Path) -> str:
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+
+
+def pdftotext(path: Path, *pages: int) -> str:
+    span = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
+    return run(tool("pdftotext"), "-layout", *span, path, "-")
+
+
+def fonts(path: Path) -> list[dict[str, str]]:
+    """pdffonts' table as dicts: name, type, encoding, emb, sub, uni."""
+    lines = run(tool("pdffonts"), path).splitlines()
+    # The dashes under the header give each column's width.
+    spans = [m.span() for m in re.finditer(r"-+", lines[1])]
+    keys = [lines[0][a:b].strip().lower() for a, b in spans]
+    rows = []
+    for line in lines[2:]:
+        cells = [line[a:b].strip() for a, b in spans]
+        cells[-1] = line[spans[-1][0] :].strip()
+        rows.append(dict(zip(keys, cells, strict=True)))
+    return rows
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """The PDF's objects, with compressed (object) streams inflated, for looking up keys."""
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace: a name a table cell wraps still reads whole."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def city_plan():
+    return plans.city_plan(150)
+
+
+@pytest.fixture(scope="module")
+def city_pdf(city_plan, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "city.pdf"
+    path.write_bytes(term_plan_pdf(city_plan, "zh_Hans"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def school_pdf(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "school.pdf"
+    path.write_bytes(term_plan_pdf(plans.school_plan(), "zh_Hans"))
+    return path
+
+
+# --- the term plan ---------------------------------------------------------------------------
+
+
+def test_city_wide_plan_renders_every_row(city_plan, city_pdf):
+    assert city_pdf.read_bytes().startswith(b"%PDF-")
+    text = squeeze(pdftotext(city_pdf))
+    assert len(city_plan.rows) == 150
+    for school in {row.school for row in city_plan.rows}:
+        assert school in text
+    for name in ("清河市", plans.BASE, "模拟法庭", "钱文静", "上午09:00–10:30"):
+        assert name in text
+
+
+def test_city_wide_plan_embeds_a_cjk_font(city_pdf):
+    table = fonts(city_pdf)
+    cjk = [f for f in table if CJK_FONT.search(f["name"])]
+    assert cjk, f"no CJK font embedded (WeasyPrint draws empty boxes without one): {table}"
+    assert all(f["emb"] == "yes" for f in cjk), cjk
+
+
+def test_pages_are_numbered_with_the_translated_label(city_pdf):
+    text = pdftotext(city_pdf)
+    pages = text.count("\f")
+    assert pages > 2  # 150 visits do not fit on two pages
+    label = gettext("zh_Hans", pdf.PAGE_OF).format(page=2, pages=pages)
+    assert squeeze(label) in squeeze(pdftotext(city_pdf, 2))
+
+
+def test_the_header_row_repeats_and_months_get_their_own_table(city_plan, city_pdf):
+    # The first column heading of the plan table appears on every page after the first.
+    first_heading = squeeze(gettext("zh_Hans", "Date"))
+    texts = pdftotext(city_pdf).split("\f")[:-1]
+    assert all(first_heading in squeeze(page) for page in texts[1:])
+    for month, _rows in city_plan.months:
+        assert f"{month.year}年{month.month}月" in squeeze(pdftotext(city_pdf))
+
+
+def test_metadata_title_author_and_language(city_pdf):
+    info = run(tool("pdfinfo"), city_pdf)
+    assert re.search(r"^Title:\s+" + re.escape(gettext("zh_Hans", DEFAULT_TITLE)) + "$", info, re.M)
+    assert re.search(r"^Author:\s+Fengqiao 枫桥$", info, re.M)
+    assert b"/Lang (zh-Hans)" in pdf_objects(city_pdf.read_bytes())
+
+
+def test_first_page_rasterises(city_pdf, tmp_path):
+    run(tool("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", city_pdf, tmp_path / "page")
+    [png] = tmp_path.glob("page*.png")
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width > height  # the city-wide plan is printed landscape
+
+
+def test_one_school_plan(school_pdf):
+    text = squeeze(pdftotext(school_pdf))
+    assert school_pdf.read_bytes().startswith(b"%PDF-")
+    assert plans.SCHOOL_ONE in text
+    assert "模拟法庭" in text or "网络安全课堂" in text
+    assert any(CJK_FONT.search(f["name"]) and f["emb"] == "yes" for f in fonts(school_pdf))
+    run(tool("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", school_pdf, school_pdf.parent / "p")
+    [png] = school_pdf.parent.glob("p*.png")
+    data = png.read_bytes()
+    assert int.from_bytes(data[16:20], "big") < int.from_bytes(data[20:24], "big")  # portrait
+
+
+def test_renders_in_english(tmp_path):
+    path = tmp_path / "en.pdf"
+    plan = plans.city_plan(24)
+    path.write_bytes(term_plan_pdf(plan, "en"))
+    text = pdftotext(path)
+    assert "Study-tour term plan" in text  # English is the source language
+    assert "Page 1 of" in text
+    assert all(row.school in squeeze(text) for row in plan.rows)
+    assert b"/Lang (en)" in pdf_objects(path.read_bytes())
+
+
+def test_provisional_warning_only_when_some_year_is_provisional(tmp_path):
+    quiet = plans.school_plan(rows=(), provisional_years=())
+    warned = plans.school_plan(rows=(), provisional_years=(2027,))
+    assert warned.warning_years == (2027,)
+    assert quiet.warning_years == ()
+    html_quiet = pdf.render_html(
+        "study_tours/school_plan.html", _context(quiet), title="t", locale="zh_Hans"
+    )
+    html_warned = pdf.render_html(
+        "study_tours/school_plan.html", _context(warned), title="t", locale="zh_Hans"
+    )
+    assert 'class="warning"' not in html_quiet
+    assert 'class="warning"' in html_warned and "2027" in html_warned
+
+
+def _context(plan):
+    from reports import study_tours
+
+    return {
+        "plan": plan,
+        "totals": plan.totals,
+        "months": plan.months,
+        "generated_on": plan.generated_on,
+        "kinds": study_tours.SESSION_KINDS,
+        "statuses": study_tours.PLAN_STATUSES,
+        "term_name": study_tours.TERMS[plan.term],
+        "students_per_teacher": study_tours.STUDENTS_PER_TEACHER,
+        "warning": "warn 2027" if plan.warning_years else None,
+    }
+
+
+def test_rendering_logs_no_weasyprint_warnings(caplog):
+    # Unknown CSS, unloadable resources and the like are logged, not raised: keep the log clean.
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        term_plan_pdf(plans.school_plan(), "zh_Hans")
+    assert not [r for r in caplog.records if r.name.startswith("weasyprint")], caplog.text
+
+
+def test_data_cannot_inject_markup(tmp_path):
+    hostile = '<img src="http://example.com/x.png">'
+    plan = plans.school_plan(school=hostile)
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(term_plan_pdf(plan, "en"))  # would raise ResourceRefused if fetched
+    assert squeeze(hostile) in squeeze(pdftotext(path))
+
+
+# --- the plain data ----------------------------------------------------------------------------
+
+
+def test_totals():
+    plan = plans.city_plan(40)
+    totals = plan.totals
+    assert totals.visits == 40
+    assert totals.students == sum(r.students for r in plan.rows)
+    assert totals.schools == len({r.school for r in plan.rows})
+    touring = {(r.on, r.slot, r.school) for r in plan.rows if r.kind == "touring"}
+    assert totals.touring_sessions == len(touring)
+    assert sum(len(rows) for _m, rows in plan.months) == 40
+    assert [r.on for r in plan.rows] == sorted(r.on for r in plan.rows)
+
+
+def test_a_row_must_fall_on_its_weekday():
+    row = plans.rows(1)[0]
+    with pytest.raises(ValueError, match="weekday"):
+        replace(row, weekday=(row.weekday + 1) % 7)
+    with pytest.raises(ValueError, match="kind"):
+        replace(row, kind="bus")
+
+
+def test_teacher_ratio():
+    row = PlanRow(
+        on=date(2026, 9, 8), weekday=1, slot="上午", kind="base", school="s", town="t",
+        grade=5, classes=2, students=81, teachers=4,
+    )  # fmt: skip
+    assert row.teachers_needed == 5 and row.few_teachers
+    assert not replace(row, teachers=5).few_teachers
+
+
+def test_registered_as_a_report_type():
+    report = registry.get("study_tour_plan")
+    assert isinstance(report, StudyTourPlanReport)
+    assert report in registry.all_types()
+    filename, mimetype, data = report.render(plans.school_plan(), "zh_Hans")
+    assert (filename, mimetype) == ("study-tour-plan-2026-autumn-school.pdf", "application/pdf")
+    assert data.startswith(b"%PDF-")
+    with pytest.raises(TypeError):
+        report.render({"rows": []}, "zh_Hans")
+
+
+# --- loading nothing but our own files ---------------------------------------------------------
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail the test if anything opens a socket connection."""
+
+    def refuse(self, address):
+        raise AssertionError(f"network access to {address}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/x.png",
+        "https://example.com/report.css",
+        "ftp://example.com/x.png",
+        "file:///etc/passwd",
+        "file://otherhost/etc/passwd",
+        pdf.STATIC_DIR.as_uri() + "/../pdf.py",
+        pdf.STATIC_DIR.as_uri() + "/missing.png",
+        pdf.STATIC_DIR.as_uri(),
+    ],
+)
+def test_fetcher_refuses_everything_but_static_files(url, no_network):
+    with pytest.raises(pdf.ResourceRefused):
+        pdf.StaticFilesFetcher().fetch(url)
+
+
+def test_fetcher_serves_static_files_and_data_uris():
+    fetcher = pdf.StaticFilesFetcher()
+    css = fetcher.fetch(pdf.STATIC_DIR.as_uri() + "/report.css")
+    assert css.content_type == "text/css"
+    assert b"@page" in css.read()
+    data = fetcher.fetch("data:text/plain;base64,aGk=")
+    assert data.read() == b"hi"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>x</p><img src="http://example.com/x.png">',
+        '<link rel="stylesheet" href="file:///etc/passwd"><p>x</p>',
+        '<style>@import url("https://example.com/a.css");</style><p>x</p>',
+        '<p style="background: url(http://example.com/bg.png)">x</p>',
+    ],
+)
+def test_a_template_that_references_other_urls_does_not_render(html, no_network):
+    with pytest.raises(pdf.ResourceRefused):
+        pdf.write_pdf(f"<!doctype html><html><head><title>t</title></head><body>{html}</body>")
+
+
+def test_css_strings_cannot_escape_the_style_element():
+    value = pdf.css_string('a"b\\c</style><script>\n')
+    assert value == '"a\\22 b\\5c c\\3c /style\\3e \\3c script\\3e \\a "'
+    assert pdf.page_counter_content("第 {page} 页 / 共 {pages} 页") == (
+        '"第 " counter(page) " 页 / 共 " counter(pages) " 页"'
+    )
+    assert pdf.page_counter_content("{page}/{pages}") == 'counter(page) "/" counter(pages)'
+
+
+def test_unknown_locale_is_refused():
+    with pytest.raises(ValueError):
+        pdf.environment("fr")

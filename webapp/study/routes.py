@@ -1,0 +1,744 @@
+"""The study base: overview, sessions, visits, schools' coverage, instructors, outputs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from calendars import today as shanghai_today
+from programs.decisions import services as decisions
+from programs.directory.models import School
+from programs.errors import NotFound
+from programs.i18n import N_
+from programs.study_tours import queries, services
+from programs.study_tours.models import (
+    CHANGE_STATUSES,
+    INSTRUCTOR_KINDS,
+    SESSION_KINDS,
+    TRANSPORT,
+    VISIT_STATUSES,
+    Activity,
+    Instructor,
+    StudySession,
+    Visit,
+)
+from programs.study_tours.terms import TERMS, Term, school_year_of, term_of
+from webapp.access import roles_required
+from webapp.admin.forms import ActionForm
+from webapp.extensions import t
+from webapp.forms import options
+from webapp.requests import attempt, db_session
+from webapp.study.forms import (
+    AnswerForm,
+    AttendanceForm,
+    CancelForm,
+    ChangeForm,
+    InstructorForm,
+    InstructorsForm,
+    MoveForm,
+    OpenSessionsForm,
+    PlanForm,
+    RequestForm,
+    SafetyForm,
+    SwapForm,
+    TouringForm,
+)
+
+bp = Blueprint("study", __name__, url_prefix="/study")
+VOCAB = {
+    "session_kinds": SESSION_KINDS,
+    "visit_statuses": VISIT_STATUSES,
+    "transport": TRANSPORT,
+    "change_statuses": CHANGE_STATUSES,
+    "instructor_kinds": INSTRUCTOR_KINDS,
+    "terms": TERMS,
+}
+
+
+@bp.context_processor
+def _vocab():
+    return {"study": VOCAB}
+
+
+def _term() -> Term:
+    code = request.args.get("term")
+    if code:
+        try:
+            return Term.parse(code)
+        except Exception:
+            abort(404)
+    return term_of(shanghai_today())
+
+
+def _or_404(func, *args):
+    try:
+        return func(*args)
+    except NotFound:
+        abort(404)
+
+
+def _session_label(row: StudySession) -> str:
+    left = row.seats - queries.seats_taken(row)
+    kind = t(SESSION_KINDS[row.kind])
+    where = f" · {row.touring_school.name}" if row.touring_school else ""
+    return t(
+        N_("{date} {time} ({kind}{where}) — {left} seats left"),
+        {
+            "date": row.on.isoformat(),
+            "time": row.starts_at.astimezone(row.starts_at.tzinfo).strftime("%H:%M"),
+            "kind": kind,
+            "where": where,
+            "left": left,
+        },
+    )
+
+
+# --- Coordinator overview -------------------------------------------------------------------
+
+
+@bp.route("/")
+@roles_required("coordinator")
+def overview():
+    session = db_session()
+    term = _term()
+    today = shanghai_today()
+    return render_template(
+        "study/overview.html",
+        term=term,
+        coverage=queries.coverage(session, term.school_year, today),
+        drafts=queries.drafts(session, term.starts_on, term.ends_on),
+        not_ready=queries.not_ready(session, today),
+        changes=queries.open_changes(session),
+        waitlist=queries.waitlist(session, today),
+        action_form=ActionForm(),
+        today=today,
+    )
+
+
+@bp.route("/publish", methods=["POST"])
+@roles_required("coordinator")
+def publish_all():
+    term = _term()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ids = [int(v) for v in request.form.getlist("visit_id") if v.isdigit()]
+    if not ids:
+        ids = [v.id for v in queries.drafts(db_session(), term.starts_on, term.ends_on)]
+    with attempt() as failed:
+        published = services.publish(db_session(), current_user, ids)
+    if not failed:
+        flash(
+            t(
+                N_("{count} visits published; schools and instructors were told."),
+                {"count": len(published)},
+            ),
+            "success",
+        )
+    return redirect(url_for("study.overview", term=term.code))
+
+
+# --- Sessions ----------------------------------------------------------------------------------
+
+
+@bp.route("/sessions")
+@roles_required("coordinator", "instructor")
+def sessions():
+    session = db_session()
+    term = _term()
+    rows = queries.sessions_between(session, term.starts_on, term.ends_on)
+    instructor_choices = options(
+        ((i.id, i.name) for i in queries.instructors(session) if i.active), blank=False
+    )
+    open_form = OpenSessionsForm(
+        start_on=max(term.starts_on, shanghai_today()), end_on=term.ends_on
+    )
+    open_form.instructor_ids.choices = instructor_choices
+    touring_form = TouringForm()
+    touring_form.school_id.choices = options(_school_choices(), blank=False)
+    touring_form.instructor_ids.choices = instructor_choices
+    return render_template(
+        "study/sessions.html",
+        term=term,
+        rows=rows,
+        open_form=open_form,
+        touring_form=touring_form,
+        seats_taken=queries.seats_taken,
+    )
+
+
+def _school_choices():
+    schools = db_session().scalars(
+        select(School).where(School.status == "active").order_by(School.town_id, School.name)
+    )
+    return [(s.id, f"{s.town.name} · {s.name}") for s in schools]
+
+
+@bp.route("/sessions/open", methods=["POST"])
+@roles_required("coordinator")
+def open_sessions():
+    form = OpenSessionsForm()
+    form.instructor_ids.choices = options(
+        ((i.id, i.name) for i in queries.instructors(db_session())), blank=False
+    )
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            created = services.open_sessions(
+                db_session(),
+                current_user,
+                form.start_on.data,
+                form.end_on.data,
+                form.instructor_ids.data,
+            )
+        if not failed:
+            flash(
+                t(N_("{count} sessions created on the base's open days."), {"count": len(created)}),
+                "success",
+            )
+    else:
+        for errors in form.errors.values():
+            flash("；".join(str(e) for e in errors), "error")
+    return redirect(url_for("study.sessions", term=_term().code))
+
+
+@bp.route("/sessions/touring", methods=["POST"])
+@roles_required("coordinator")
+def touring():
+    form = TouringForm()
+    form.school_id.choices = options(_school_choices(), blank=False)
+    form.instructor_ids.choices = options(
+        ((i.id, i.name) for i in queries.instructors(db_session())), blank=False
+    )
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            row = services.create_touring_session(
+                db_session(),
+                current_user,
+                form.school_id.data,
+                form.on.data,
+                form.slot.data,
+                form.instructor_ids.data,
+            )
+        if not failed:
+            flash(t(N_("Touring session created.")), "success")
+            return redirect(url_for("study.session_page", session_id=row.id))
+    else:
+        for errors in form.errors.values():
+            flash("；".join(str(e) for e in errors), "error")
+    return redirect(url_for("study.sessions"))
+
+
+def _visit_form(row: StudySession) -> RequestForm:
+    session = db_session()
+    activities = session.scalars(select(Activity).where(Activity.active).order_by(Activity.code))
+    form = RequestForm(session_id=row.id)
+    form.load(
+        [(row.id, _session_label(row))],
+        [(a.id, f"{a.name}（{a.grade_min}–{a.grade_max}年级）") for a in activities],
+        _school_choices(),
+    )
+    return form
+
+
+@bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+@login_required
+def session_page(session_id: int):
+    session = db_session()
+    row = _or_404(queries.session_for, session, current_user, session_id)
+    instructors_form = InstructorsForm(prefix="ins", instructor_ids=[i.id for i in row.instructors])
+    instructors_form.instructor_ids.choices = [
+        (i.id, f"{i.name}（{t(INSTRUCTOR_KINDS[i.kind])}）")
+        for i in queries.instructors(session)
+        if i.active
+    ]
+    visit_form = _visit_form(row)
+    status = 200
+    if request.method == "POST" and current_user.role == "coordinator":
+        if request.form.get("action") == "instructors" and instructors_form.validate_on_submit():
+            with attempt(instructors_form) as failed:
+                services.assign_instructors(
+                    session, current_user, row.id, instructors_form.instructor_ids.data
+                )
+            if not failed:
+                flash(t(N_("Saved.")), "success")
+                return redirect(url_for("study.session_page", session_id=row.id))
+            status = 422
+        elif request.form.get("action") == "visit" and visit_form.validate_on_submit():
+            with attempt(visit_form) as failed:
+                visit = services.request_visit(
+                    session, current_user, _visit_input(visit_form, visit_form.school_id.data)
+                )
+            if not failed:
+                flash(t(N_("Visit added as a draft.")), "success")
+                return redirect(url_for("study.visit_page", visit_id=visit.id))
+            status = 422
+        else:
+            status = 422
+    return render_template(
+        "study/session.html",
+        row=row,
+        instructors_form=instructors_form,
+        visit_form=visit_form,
+        seats_taken=queries.seats_taken(row),
+        attendance_form=AttendanceForm(),
+        today=shanghai_today(),
+    ), status
+
+
+def _visit_input(form: RequestForm, school_id: int) -> services.VisitInput:
+    return services.VisitInput(
+        school_id=school_id,
+        session_id=form.session_id.data,
+        activity_ids=form.activity_ids.data,
+        students=form.students.data,
+        teachers=form.teachers.data,
+        grade=form.grade.data,
+        note=form.note.data or "",
+    )
+
+
+# --- A school asks for a date ---------------------------------------------------------------
+
+
+@bp.route("/request", methods=["GET", "POST"])
+@roles_required("school")
+def request_visit():
+    session = db_session()
+    school = current_user.school
+    today = shanghai_today()
+    plan = services.plan_of(session, school, school_year_of(today))
+    rows = queries.bookable_sessions(session, school, today, today + timedelta(days=240))
+    activities = [
+        a for a in session.scalars(select(Activity).where(Activity.active).order_by(Activity.code))
+    ]
+    form = RequestForm(
+        grade=plan.grade, students=plan.students, teachers=max(1, -(-plan.students // 20))
+    )
+    form.load(
+        [(r.id, _session_label(r)) for r in rows],
+        [(a.id, f"{a.name}（{a.grade_min}–{a.grade_max}年级）") for a in activities],
+    )
+    waitlist_offer = False
+    if form.validate_on_submit():
+        data = _visit_input(form, school.id)
+        if request.form.get("action") == "waitlist":
+            with attempt(form) as failed:
+                services.join_waitlist(session, current_user, data)
+            if not failed:
+                flash(
+                    t(
+                        N_(
+                            "You are on the waiting list. A seat that frees up goes first to the school with the fewest visits."
+                        )
+                    ),
+                    "success",
+                )
+                return redirect(url_for("home.school"))
+        else:
+            with attempt(form) as failed:
+                visit = services.request_visit(session, current_user, data)
+            if not failed:
+                flash(
+                    t(
+                        N_(
+                            "Your request was sent. The visit is a draft until the coordinator publishes it."
+                        )
+                    ),
+                    "success",
+                )
+                return redirect(url_for("study.visit_page", visit_id=visit.id))
+            waitlist_offer = bool(failed and getattr(failed[0], "full", False))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "study/request.html", form=form, plan=plan, waitlist_offer=waitlist_offer
+    ), status
+
+
+# --- One visit --------------------------------------------------------------------------------
+
+
+def _visit(visit_id: int) -> Visit:
+    return _or_404(queries.visit_for, db_session(), current_user, visit_id)
+
+
+def _move_choices(visit: Visit):
+    rows = queries.sessions_between(
+        db_session(), shanghai_today(), visit.session.on + timedelta(days=120)
+    )
+    return [
+        (r.id, _session_label(r)) for r in rows if r.id != visit.session_id and r.status == "open"
+    ]
+
+
+@bp.route("/visits/<int:visit_id>")
+@login_required
+def visit_page(visit_id: int):
+    visit = _visit(visit_id)
+    session = db_session()
+    safety = SafetyForm(
+        obj=visit.safety_plan,
+        accompanying_teachers=(
+            visit.safety_plan.accompanying_teachers if visit.safety_plan else visit.teachers
+        ),
+    ).load()
+    move = MoveForm()
+    swap = SwapForm()
+    change = ChangeForm()
+    if current_user.role == "coordinator":
+        move.session_id.choices = options(_move_choices(visit), blank=False)
+        others = [
+            v
+            for v in queries.drafts(
+                session, shanghai_today(), visit.session.on + timedelta(days=120)
+            )
+        ]
+        others += [
+            v
+            for r in queries.sessions_between(
+                session, shanghai_today(), visit.session.on + timedelta(days=120)
+            )
+            for v in r.visits
+            if v.status == "published"
+        ]
+        swap.other_id.choices = options(
+            sorted(
+                {
+                    (v.id, f"{v.session.on.isoformat()} · {v.school.name}")
+                    for v in others
+                    if v.id != visit.id and v.session_id != visit.session_id
+                },
+                key=lambda c: c[1],
+            ),
+            blank=False,
+        )
+    if current_user.role == "school":
+        change.proposed_session_id.choices = options(_move_choices(visit))
+    return render_template(
+        "study/visit.html",
+        visit=visit,
+        safety_form=safety,
+        move_form=move,
+        swap_form=swap,
+        cancel_form=CancelForm(),
+        change_form=change,
+        attendance_form=AttendanceForm(obj=visit),
+        action_form=ActionForm(),
+        decisions=decisions.decisions_about(session, "visits", visit.id),
+        today=shanghai_today(),
+    )
+
+
+def _after(visit_id: int, failed: list, ok_message: str):
+    if not failed:
+        flash(t(ok_message), "success")
+    return redirect(url_for("study.visit_page", visit_id=visit_id))
+
+
+@bp.route("/visits/<int:visit_id>/publish", methods=["POST"])
+@roles_required("coordinator")
+def publish_visit(visit_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with attempt() as failed:
+        services.publish(db_session(), current_user, [visit_id])
+    return _after(visit_id, failed, N_("Published; the school and the instructors were told."))
+
+
+@bp.route("/visits/<int:visit_id>/move", methods=["POST"])
+@roles_required("coordinator")
+def move_visit(visit_id: int):
+    visit = _visit(visit_id)
+    form = MoveForm()
+    form.session_id.choices = options(_move_choices(visit), blank=False)
+    failed = [True]
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.move_visit(db_session(), current_user, visit_id, form.session_id.data)
+    return _after(visit_id, failed, N_("Moved. Every rule was checked again."))
+
+
+@bp.route("/visits/<int:visit_id>/swap", methods=["POST"])
+@roles_required("coordinator")
+def swap_visit(visit_id: int):
+    form = SwapForm()
+    other = request.form.get("other_id", type=int)
+    form.other_id.choices = options([(other, str(other))] if other else [], blank=False)
+    failed = [True]
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.swap_visits(db_session(), current_user, visit_id, form.other_id.data)
+    return _after(
+        visit_id, failed, N_("Swapped. Both visits passed every rule in their new sessions.")
+    )
+
+
+@bp.route("/visits/<int:visit_id>/cancel", methods=["POST"])
+@roles_required("coordinator", "school")
+def cancel_visit(visit_id: int):
+    _visit(visit_id)
+    form = CancelForm()
+    failed = [True]
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.cancel_visit(db_session(), current_user, visit_id, form.reason.data)
+    elif form.errors:
+        flash(t(N_("Say why the visit is cancelled.")), "error")
+    return _after(visit_id, failed, N_("The visit was cancelled."))
+
+
+@bp.route("/visits/<int:visit_id>/safety", methods=["POST"])
+@roles_required("coordinator", "school")
+def safety_plan(visit_id: int):
+    visit = _visit(visit_id)
+    form = SafetyForm().load()
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.save_safety_plan(
+                db_session(),
+                current_user,
+                visit_id,
+                services.SafetyInput(
+                    accompanying_teachers=form.accompanying_teachers.data,
+                    transport=form.transport.data,
+                    emergency_contact=form.emergency_contact.data,
+                    emergency_phone=form.emergency_phone.data,
+                    special_needs_count=form.special_needs_count.data,
+                    notes=form.notes.data or "",
+                ),
+            )
+        if not failed:
+            flash(t(N_("Safety plan saved. Thank you.")), "success")
+            return redirect(url_for("study.visit_page", visit_id=visit_id))
+    move, swap, change = MoveForm(), SwapForm(), ChangeForm()
+    move.session_id.choices = swap.other_id.choices = change.proposed_session_id.choices = []
+    return render_template(
+        "study/visit.html",
+        visit=visit,
+        safety_form=form,
+        move_form=move,
+        swap_form=swap,
+        cancel_form=CancelForm(),
+        change_form=change,
+        attendance_form=AttendanceForm(obj=visit),
+        action_form=ActionForm(),
+        decisions=decisions.decisions_about(db_session(), "visits", visit.id),
+        today=shanghai_today(),
+    ), 422
+
+
+@bp.route("/visits/<int:visit_id>/attendance", methods=["POST"])
+@roles_required("coordinator", "instructor")
+def attendance(visit_id: int):
+    form = AttendanceForm()
+    failed = [True]
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.record_attendance(
+                db_session(),
+                current_user,
+                visit_id,
+                form.actual_students.data,
+                form.actual_teachers.data,
+            )
+    else:
+        flash(t(N_("Enter the numbers who came.")), "error")
+    return _after(visit_id, failed, N_("Attendance recorded."))
+
+
+@bp.route("/visits/<int:visit_id>/change", methods=["POST"])
+@roles_required("school")
+def change_request(visit_id: int):
+    visit = _visit(visit_id)
+    form = ChangeForm()
+    form.proposed_session_id.choices = options(_move_choices(visit))
+    failed = [True]
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.request_change(
+                db_session(),
+                current_user,
+                visit_id,
+                proposed_session_id=form.proposed_session_id.data or None,
+                cancel=form.cancel.data,
+                reason=form.reason.data,
+            )
+    else:
+        flash(t(N_("Say why you need the change.")), "error")
+    return _after(visit_id, failed, N_("Your request went to the coordinator."))
+
+
+@bp.route("/changes", methods=["GET"])
+@roles_required("coordinator")
+def changes():
+    return render_template(
+        "study/changes.html", changes=queries.open_changes(db_session()), form=AnswerForm()
+    )
+
+
+@bp.route("/changes/<int:change_id>", methods=["POST"])
+@roles_required("coordinator")
+def answer_change(change_id: int):
+    form = AnswerForm()
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.answer_change(
+                db_session(),
+                current_user,
+                change_id,
+                accept=form.decision.data == "accept",
+                answer=form.answer.data,
+            )
+        if not failed:
+            flash(t(N_("Answered; the school was told.")), "success")
+    else:
+        flash(t(N_("Say why, for the school.")), "error")
+    return redirect(url_for("study.changes"))
+
+
+# --- Schools ------------------------------------------------------------------------------------
+
+
+@bp.route("/schools")
+@roles_required("coordinator", "instructor")
+def schools():
+    term = _term()
+    return render_template(
+        "study/schools.html",
+        term=term,
+        coverage=queries.coverage(db_session(), term.school_year, shanghai_today()),
+    )
+
+
+@bp.route("/schools/<int:school_id>/plan", methods=["GET", "POST"])
+@roles_required("coordinator", "school")
+def school_plan(school_id: int):
+    if current_user.role == "school" and current_user.school_id != school_id:
+        abort(404)
+    session = db_session()
+    school = session.get(School, school_id) or abort(404)
+    year = school_year_of(shanghai_today())
+    plan = services.plan_of(session, school, year)
+    base = services.the_base(session)
+    form = PlanForm(obj=plan).load([g.grade for g in school.grades], base.opening_weekdays)
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.save_plan(
+                session,
+                current_user,
+                school_id,
+                year,
+                services.PlanInput(
+                    grade=form.grade.data,
+                    classes=form.classes.data,
+                    students=form.students.data,
+                    preferred_weekdays=form.preferred_weekdays.data,
+                    preferred_months=form.preferred_months.data,
+                    contact_name=form.contact_name.data or "",
+                    contact_phone=form.contact_phone.data or "",
+                ),
+            )
+        if not failed:
+            flash(t(N_("Saved.")), "success")
+            return redirect(url_for("study.school_plan", school_id=school_id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "study/plan.html",
+        form=form,
+        school=school,
+        year=year,
+        visits=queries.school_visits(session, school_id),
+    ), status
+
+
+# --- Instructors -------------------------------------------------------------------------------
+
+
+@bp.route("/instructors")
+@roles_required("coordinator")
+def instructors():
+    return render_template("study/instructors.html", instructors=queries.instructors(db_session()))
+
+
+@bp.route("/instructors/new", methods=["GET", "POST"], defaults={"instructor_id": None})
+@bp.route("/instructors/<int:instructor_id>", methods=["GET", "POST"])
+@roles_required("coordinator")
+def instructor(instructor_id: int | None):
+    session = db_session()
+    found = session.get(Instructor, instructor_id) if instructor_id else None
+    if instructor_id and found is None:
+        abort(404)
+    activities = session.scalars(select(Activity).order_by(Activity.code))
+    form = InstructorForm(
+        obj=found, activity_ids=[a.id for a in found.activities] if found else []
+    ).load([(a.id, a.name) for a in activities])
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            saved = services.save_instructor(
+                session,
+                current_user,
+                instructor_id,
+                services.InstructorInput(
+                    name=form.name.data,
+                    kind=form.kind.data,
+                    organisation=form.organisation.data or "",
+                    phone=form.phone.data or "",
+                    activity_ids=form.activity_ids.data,
+                    active=form.active.data,
+                ),
+            )
+        if not failed:
+            flash(t(N_("Saved.")), "success")
+            return redirect(url_for("study.instructor", instructor_id=saved.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("study/instructor.html", form=form, instructor=found), status
+
+
+# --- Outputs ---------------------------------------------------------------------------------
+
+
+@bp.route("/visits.csv")
+@roles_required("coordinator")
+def visits_csv():
+    term = _term()
+    body = queries.visits_csv(queries.term_visits(db_session(), term))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="study-visits-{term.code}.csv"'},
+    )
+
+
+@bp.route("/plan.pdf")
+@roles_required("coordinator", "instructor")
+def plan_pdf():
+    from reports.study_tours import term_plan_for
+
+    term = _term()
+    filename, mimetype, body = term_plan_for(db_session(), term, locale=_locale(), school_id=None)
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'}
+    )
+
+
+@bp.route("/schools/<int:school_id>/plan.pdf")
+@roles_required("coordinator", "school")
+def school_plan_pdf(school_id: int):
+    from reports.study_tours import term_plan_for
+
+    if current_user.role == "school" and current_user.school_id != school_id:
+        abort(404)
+    term = _term()
+    filename, mimetype, body = term_plan_for(
+        db_session(), term, locale=_locale(), school_id=school_id
+    )
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'}
+    )
+
+
+def _locale() -> str:
+    from webapp.extensions import current_locale
+
+    return current_locale()
