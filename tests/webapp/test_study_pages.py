@@ -1,0 +1,201 @@
+"""The study base's pages: requests and refusals through the real forms, review and outputs."""
+
+import re
+from datetime import date
+
+import icalendar
+import vobject
+from sqlalchemy import select
+
+from programs.accounts.models import User
+from programs.directory.models import School
+from programs.study_tours import services
+from programs.study_tours.models import Activity, Instructor, Visit
+from tests.helpers import post_form
+
+TUESDAY = date(2027, 3, 9)
+
+
+def _user(session, name):
+    return session.scalar(select(User).where(User.username == name))
+
+
+def _traffic(session):
+    return session.scalar(select(Activity).where(Activity.code == "traffic-safety"))
+
+
+def _session(session, on=TUESDAY, open_day=True):
+    coordinator = _user(session, "coordinator")
+    instructors = [
+        i.id for i in session.scalars(select(Instructor)) if _traffic(session) in i.activities
+    ]
+    if open_day:
+        rows = services.open_sessions(session, coordinator, on, on, instructors)
+        row = rows[0]
+    else:  # a day the base does not open, as if it had been opened by mistake
+        row = services._new_session(session, services.the_base(session), on, "am", "base", None)
+        row.instructors = [session.get(Instructor, i) for i in instructors]
+    session.commit()
+    return row
+
+
+def _unvisited(session):
+    visited = select(Visit.school_id).where(Visit.school_year == 2026)
+    own = _user(session, "school").school_id
+    return session.scalars(
+        select(School)
+        .where(School.level == "primary", School.id.not_in(visited), School.id != own)
+        .order_by(School.id)
+    ).first()
+
+
+def _request(client, row, session, **over):
+    data = {
+        "session_id": row.id,
+        "activity_ids": [_traffic(session).id],
+        "grade": "5",
+        "students": "80",
+        "teachers": "4",
+        "note": "",
+    }
+    data.update(over)
+    return post_form(client, "/study/request", data)
+
+
+def test_a_school_requests_a_date_and_sees_why(login, session):
+    row = _session(session)
+    client = login("school")
+    response = _request(client, row, session)
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "草稿" in page
+    assert "已核查" in page and "checked" in page  # the rule that checked it, by name
+
+
+def test_bad_numbers_come_back_beside_the_field_and_the_form_is_kept(login, session):
+    row = _session(session)
+    response = _request(login("school"), row, session, students="", note="请安排上午")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="students-error"' in html
+    assert "请安排上午" in html
+
+
+def test_a_wednesday_is_refused_through_the_form_naming_the_rule(login, session):
+    row = _session(session, date(2027, 3, 10), open_day=False)
+    client = login("coordinator")
+    url = f"/study/sessions/{row.id}"
+    data = {
+        "action": "visit",
+        "school_id": _unvisited(session).id,
+        "session_id": row.id,
+        "activity_ids": [_traffic(session).id],
+        "students": "80",
+        "teachers": "4",
+    }
+    response = post_form(client, url, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "closed_on_other_weekdays" in html
+    assert "研学只在星期二、星期四进行" in html
+
+
+def test_the_substituted_day_off_is_refused_through_the_form(login, session):
+    row = _session(session, date(2026, 10, 6), open_day=False)
+    client = login("coordinator")
+    url = f"/study/sessions/{row.id}"
+    data = {
+        "action": "visit",
+        "school_id": _unvisited(session).id,
+        "session_id": row.id,
+        "activity_ids": [_traffic(session).id],
+        "students": "80",
+        "teachers": "4",
+    }
+    html = post_form(client, url, data).get_data(as_text=True)
+    assert "closed_for_holiday" in html and "国庆节" in html
+
+
+def test_an_overfull_session_offers_the_waiting_list(login, session):
+    row = _session(session)
+    coordinator = _user(session, "coordinator")
+    services.request_visit(
+        session,
+        coordinator,
+        services.VisitInput(_unvisited(session).id, row.id, [_traffic(session).id], 90, 5),
+    )
+    session.commit()
+    client = login("school")
+    response = _request(client, row, session, students="40", teachers="2")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "session_full" in html and "加入候补名单" in html
+    response = _request(client, row, session, students="40", teachers="2", action="waitlist")
+    assert response.status_code == 302
+
+
+def test_coordinator_publishes_and_the_school_gets_its_date_in_its_feed(login, session):
+    row = _session(session)
+    school = login("school")
+    visit_url = _request(school, row, session).headers["Location"]
+    coordinator = login("coordinator")
+    overview = coordinator.get("/study/?term=2027-spring").get_data(as_text=True)
+    assert "发布本学期全部草稿" in overview
+    response = post_form(
+        coordinator, "/study/publish?term=2027-spring", {}, page="/study/?term=2027-spring"
+    )
+    assert response.status_code == 302
+    assert "已发布" in school.get(visit_url).get_data(as_text=True)
+    safety = {
+        "accompanying_teachers": "4",
+        "transport": "school_bus",
+        "emergency_contact": "王老师",
+        "emergency_phone": "13900000000",
+        "special_needs_count": "0",
+        "notes": "",
+    }
+    visit_id = int(visit_url.rsplit("/", 1)[1])
+    assert (
+        post_form(school, f"/study/visits/{visit_id}/safety", safety, page=visit_url).status_code
+        == 302
+    )
+    post_form(school, "/calendar/feed", {}, page="/account")
+    url = re.search(
+        r'value="http://127\.0\.0\.1:5000(/feeds/[^"]+\.ics)"',
+        school.get("/account").get_data(as_text=True),
+    ).group(1)
+    body = school.application.test_client().get(url).get_data()
+    event = next(
+        e
+        for e in vobject.readOne(body.decode()).vevent_list
+        if e.uid.value == f"study-visit-{visit_id}@fengqiao"
+    )
+    assert "研学" in event.summary.value
+    assert icalendar.Calendar.from_ical(body).to_ical() == body
+
+
+def test_another_schools_visit_is_404(login, session):
+    other = session.scalar(
+        select(Visit).where(Visit.school_id != _user(session, "school").school_id)
+    )
+    assert login("school").get(f"/study/visits/{other.id}").status_code == 404
+
+
+def test_coverage_sessions_and_csv_pages(login, session):
+    client = login("coordinator")
+    assert "城关街道" in client.get("/study/schools").get_data(as_text=True)
+    assert client.get("/study/sessions").status_code == 200
+    response = client.get("/study/visits.csv?term=2026-autumn")
+    assert response.mimetype == "text/csv"
+    assert response.get_data().startswith("\ufeffdate".encode())
+
+
+def test_study_pages_are_closed_to_other_roles(login):
+    for role in ("enterprise", "mediator", "consultant"):
+        client = login(role)
+        assert client.get("/study/").status_code == 403
+        assert client.get("/study/request").status_code == 403
+
+
+def test_instructor_sees_their_sessions(login, session):
+    assert login("instructor").get("/instructor").status_code == 200
