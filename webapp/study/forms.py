@@ -127,6 +127,7 @@ class SafetyForm(FlaskForm):
         _l("Students with special needs (number only)"),
         0,
         1000,
+        default=0,
         description=_l("No names: only how many, so the base can prepare."),
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=1000)])
@@ -189,7 +190,7 @@ class OpenSessionsForm(FlaskForm):
     """Create the base's sessions for a period."""
 
     start_on = DateField(_l("From"), validators=[InputRequired(_l("Enter a date."))])
-    end_on = DateField(_l("To"), validators=[InputRequired(_l("Enter a date."))])
+    end_on = DateField(_l("Until"), validators=[InputRequired(_l("Enter a date."))])
     instructor_ids = MultiCheckboxField(_l("Instructors for these sessions"), coerce=int)
 
 
