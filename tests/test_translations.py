@@ -20,6 +20,7 @@ def _source_messages() -> set[str]:
         ("reports/**.py", "python"),
         ("webapp/**.py", "python"),
         ("webapp/templates/**.html", "jinja2"),
+        ("reports/templates/**.html", "jinja2"),
     ]
     options = {"webapp/templates/**.html": {"extensions": "jinja2.ext.do"}}
     for _file, _line, message, _comments, _context in extract_from_dir(

@@ -37,15 +37,15 @@ def schools(n: int = 60) -> list[tuple[str, str]]:
 
 
 def rows(count: int, *, start: date = date(2026, 9, 1), seed: int = 7, only=None) -> list[PlanRow]:
-    """`count` visits on Tuesdays and Thursdays from `start`, two per slot at the base or one
-    touring; visits in 2027 are provisional (its holiday arrangement is not out yet)."""
+    """`count` visits from `start` on Tuesdays to Thursdays outside the National Day week, two
+    groups per slot at the base or one touring; visits in 2027 are provisional (its holiday
+    arrangement is not out yet). 150 visits fill an autumn term."""
     rng = random.Random(seed)
     pool = schools()
     out: list[PlanRow] = []
     day = start
     while len(out) < count:
-        # Tuesdays and Thursdays, not in the National Day week
-        if day.weekday() in (1, 3) and not (day.month == 10 and day.day <= 7):
+        if day.weekday() in (1, 2, 3) and not (day.month == 10 and day.day <= 7):
             for slot in SLOTS:
                 touring = rng.random() < 0.15
                 for _ in range(1 if touring else 2):
@@ -94,8 +94,14 @@ def city_plan(count: int = 150, **changes) -> TermPlan:
 
 
 def school_plan(**changes) -> TermPlan:
-    """One school's plan: a handful of visits over the term."""
-    every = rows(60, start=date(2026, 9, 8), only=(SCHOOL_ONE, "城关街道"))
+    """One school's plan: five visits over the term, the last in provisional January 2027."""
+    visits = [
+        (date(2026, 9, 15), SLOTS[0], "base", 4, 2, 86, 5, ("模拟法庭",), ("郑国强", "钱文静"), "published"),
+        (date(2026, 10, 20), SLOTS[1], "base", 5, 2, 90, 4, ("防欺凌情景剧",), ("孙立新",), "published"),
+        (date(2026, 11, 12), SLOTS[0], "touring", 6, 3, 131, 7, ("网络安全课堂", "自护自救演练"), ("李晓燕",), "published"),
+        (date(2026, 12, 8), SLOTS[0], "base", 7, 2, 92, 5, ("禁毒教育展",), ("冯志刚",), "draft"),
+        (date(2027, 1, 5), SLOTS[1], "base", 8, 1, 45, 3, ("交通安全体验",), ("刘建军",), "draft"),
+    ]  # fmt: skip
     values = dict(
         city=CITY,
         base=BASE,
@@ -103,9 +109,30 @@ def school_plan(**changes) -> TermPlan:
         term="autumn",
         starts_on=date(2026, 9, 1),
         ends_on=date(2027, 1, 20),
-        rows=tuple(every[::12]),
+        rows=tuple(_school_row(*visit) for visit in visits),
         generated_on=date(2026, 8, 25),
         school=SCHOOL_ONE,
     )
     values.update(changes)
     return TermPlan(**values)
+
+
+def _school_row(
+    on, slot, kind, grade, classes, students, teachers, activities, instructors, status
+):
+    return PlanRow(
+        on=on,
+        weekday=on.weekday(),
+        slot=slot,
+        kind=kind,
+        school=SCHOOL_ONE,
+        town="城关街道",
+        grade=grade,
+        classes=classes,
+        students=students,
+        teachers=teachers,
+        activities=activities,
+        instructors=instructors,
+        status=status,
+        provisional=on.year == 2027,
+    )

@@ -22,7 +22,13 @@ import pytest
 
 from programs.i18n import gettext
 from reports import pdf, registry
-from reports.study_tours import DEFAULT_TITLE, PlanRow, StudyTourPlanReport, term_plan_pdf
+from reports.study_tours import (
+    DEFAULT_TITLE,
+    PlanRow,
+    StudyTourPlanReport,
+    term_plan_html,
+    term_plan_pdf,
+)
 from tests.reports import plans
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -81,142 +87,151 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.fixture(scope="module")
-def city_plan():
-    return plans.city_plan(150)
+class Rendered:
+    """A PDF written to disk, with what WeasyPrint logged while making it."""
+
+    def __init__(self, path: Path, plan, locale: str):
+        handler = _Collect()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(handler)
+        try:
+            path.write_bytes(term_plan_pdf(plan, locale))
+        finally:
+            logger.removeHandler(handler)
+        self.path, self.plan, self.locale, self.log = path, plan, locale, handler.records
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
 
 
 @pytest.fixture(scope="module")
-def city_pdf(city_plan, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pdf") / "city.pdf"
-    path.write_bytes(term_plan_pdf(city_plan, "zh_Hans"))
-    return path
+def city(tmp_path_factory) -> Rendered:
+    """The city-wide plan of a whole autumn term: 150 visits (takes a few seconds)."""
+    return Rendered(tmp_path_factory.mktemp("pdf") / "city.pdf", plans.city_plan(150), "zh_Hans")
 
 
 @pytest.fixture(scope="module")
-def school_pdf(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pdf") / "school.pdf"
-    path.write_bytes(term_plan_pdf(plans.school_plan(), "zh_Hans"))
-    return path
+def school(tmp_path_factory) -> Rendered:
+    """One school's plan: one portrait page."""
+    return Rendered(tmp_path_factory.mktemp("pdf") / "school.pdf", plans.school_plan(), "zh_Hans")
 
 
-# --- the term plan ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def english(tmp_path_factory) -> Rendered:
+    """A short city-wide plan in English: a few landscape pages."""
+    return Rendered(tmp_path_factory.mktemp("pdf") / "en.pdf", plans.city_plan(24), "en")
 
 
-def test_city_wide_plan_renders_every_row(city_plan, city_pdf):
-    assert city_pdf.read_bytes().startswith(b"%PDF-")
-    text = squeeze(pdftotext(city_pdf))
-    assert len(city_plan.rows) == 150
-    for school in {row.school for row in city_plan.rows}:
-        assert school in text
-    for name in ("清河市", plans.BASE, "模拟法庭", "钱文静", "上午09:00–10:30"):
-        assert name in text
-
-
-def test_city_wide_plan_embeds_a_cjk_font(city_pdf):
-    table = fonts(city_pdf)
+def assert_cjk_font_embedded(path: Path) -> None:
+    table = fonts(path)
     cjk = [f for f in table if CJK_FONT.search(f["name"])]
     assert cjk, f"no CJK font embedded (WeasyPrint draws empty boxes without one): {table}"
     assert all(f["emb"] == "yes" for f in cjk), cjk
 
 
-def test_pages_are_numbered_with_the_translated_label(city_pdf):
-    text = pdftotext(city_pdf)
-    pages = text.count("\f")
-    assert pages > 2  # 150 visits do not fit on two pages
-    label = gettext("zh_Hans", pdf.PAGE_OF).format(page=2, pages=pages)
-    assert squeeze(label) in squeeze(pdftotext(city_pdf, 2))
-
-
-def test_the_header_row_repeats_and_months_get_their_own_table(city_plan, city_pdf):
-    # The first column heading of the plan table appears on every page after the first.
-    first_heading = squeeze(gettext("zh_Hans", "Date"))
-    texts = pdftotext(city_pdf).split("\f")[:-1]
-    assert all(first_heading in squeeze(page) for page in texts[1:])
-    for month, _rows in city_plan.months:
-        assert f"{month.year}年{month.month}月" in squeeze(pdftotext(city_pdf))
-
-
-def test_metadata_title_author_and_language(city_pdf):
-    info = run(tool("pdfinfo"), city_pdf)
-    assert re.search(r"^Title:\s+" + re.escape(gettext("zh_Hans", DEFAULT_TITLE)) + "$", info, re.M)
-    assert re.search(r"^Author:\s+Fengqiao 枫桥$", info, re.M)
-    assert b"/Lang (zh-Hans)" in pdf_objects(city_pdf.read_bytes())
-
-
-def test_first_page_rasterises(city_pdf, tmp_path):
-    run(tool("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", city_pdf, tmp_path / "page")
-    [png] = tmp_path.glob("page*.png")
+def first_page_png(path: Path) -> tuple[int, int]:
+    """Rasterise page 1 as pdftoppm does for a preview; return its width and height."""
+    prefix = path.with_suffix("")
+    run(tool("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", path, prefix)
+    [png] = path.parent.glob(prefix.name + "*.png")
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert width > height  # the city-wide plan is printed landscape
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
-def test_one_school_plan(school_pdf):
-    text = squeeze(pdftotext(school_pdf))
-    assert school_pdf.read_bytes().startswith(b"%PDF-")
+# --- the term plan ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_city_wide_plan_of_150_visits(city):
+    assert city.path.read_bytes().startswith(b"%PDF-")
+    text = squeeze(pdftotext(city.path))
+    assert len(city.plan.rows) == 150
+    for school_name in {row.school for row in city.plan.rows}:
+        assert school_name in text
+    for name in ("清河市", plans.BASE, "模拟法庭", "钱文静", "上午09:00–10:30"):
+        assert name in text
+    for month, _rows in city.plan.months:
+        assert f"{month.year}年{month.month}月" in text  # one table per month
+    assert not city.log, [r.getMessage() for r in city.log]
+
+
+@pytest.mark.slow
+def test_city_wide_plan_embeds_a_cjk_font(city):
+    assert_cjk_font_embedded(city.path)
+
+
+@pytest.mark.slow
+def test_city_wide_plan_numbers_its_pages_and_repeats_the_table_header(city):
+    pages = pdftotext(city.path).split("\f")[:-1]
+    assert len(pages) > 2  # 150 visits do not fit on two pages
+    label = gettext("zh_Hans", pdf.PAGE_OF).format(page=2, pages=len(pages))
+    assert squeeze(label) in squeeze(pages[1])
+    heading = squeeze(gettext("zh_Hans", "Date"))  # the plan table's first column
+    assert all(heading in squeeze(page) for page in pages[1:])
+
+
+@pytest.mark.slow
+def test_city_wide_plan_prints_landscape(city):
+    width, height = first_page_png(city.path)
+    assert width > height
+
+
+def test_one_school_plan(school):
+    assert school.path.read_bytes().startswith(b"%PDF-")
+    text = squeeze(pdftotext(school.path))
     assert plans.SCHOOL_ONE in text
-    assert "模拟法庭" in text or "网络安全课堂" in text
-    assert any(CJK_FONT.search(f["name"]) and f["emb"] == "yes" for f in fonts(school_pdf))
-    run(tool("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", school_pdf, school_pdf.parent / "p")
-    [png] = school_pdf.parent.glob("p*.png")
-    data = png.read_bytes()
-    assert int.from_bytes(data[16:20], "big") < int.from_bytes(data[20:24], "big")  # portrait
+    for row in school.plan.rows:
+        assert all(name in text for name in row.activities + row.instructors)
+    assert_cjk_font_embedded(school.path)
+    width, height = first_page_png(school.path)
+    assert width < height  # portrait
+    assert not school.log, [r.getMessage() for r in school.log]
 
 
-def test_renders_in_english(tmp_path):
-    path = tmp_path / "en.pdf"
-    plan = plans.city_plan(24)
-    path.write_bytes(term_plan_pdf(plan, "en"))
-    text = pdftotext(path)
-    assert "Study-tour term plan" in text  # English is the source language
-    assert "Page 1 of" in text
-    assert all(row.school in squeeze(text) for row in plan.rows)
-    assert b"/Lang (en)" in pdf_objects(path.read_bytes())
+def test_metadata_title_author_and_language(school):
+    info = run(tool("pdfinfo"), school.path)
+    title = gettext("zh_Hans", DEFAULT_TITLE)
+    assert re.search(r"^Title:\s+" + re.escape(title) + "$", info, re.M), info
+    assert re.search(r"^Author:\s+Fengqiao 枫桥$", info, re.M), info
+    assert b"/Lang (zh-Hans)" in pdf_objects(school.path.read_bytes())
 
 
-def test_provisional_warning_only_when_some_year_is_provisional(tmp_path):
+def test_renders_in_english_with_numbered_pages(english):
+    pages = pdftotext(english.path).split("\f")[:-1]
+    assert len(pages) >= 2
+    assert "Study-tour term plan" in pages[0]  # English is the source language
+    assert f"Page 2 of {len(pages)}" in pages[1]
+    assert "Date" in pages[1]  # the table header repeats
+    text = squeeze("".join(pages))
+    assert all(row.school in text for row in english.plan.rows)
+    assert_cjk_font_embedded(english.path)  # the names are still Chinese
+    assert b"/Lang (en)" in pdf_objects(english.path.read_bytes())
+    assert not english.log, [r.getMessage() for r in english.log]
+
+
+def test_provisional_warning_only_when_some_year_is_provisional():
     quiet = plans.school_plan(rows=(), provisional_years=())
-    warned = plans.school_plan(rows=(), provisional_years=(2027,))
-    assert warned.warning_years == (2027,)
+    given = plans.school_plan(rows=(), provisional_years=(2027,))
+    warned = plans.school_plan()  # its January 2027 visit is provisional
     assert quiet.warning_years == ()
-    html_quiet = pdf.render_html(
-        "study_tours/school_plan.html", _context(quiet), title="t", locale="zh_Hans"
-    )
-    html_warned = pdf.render_html(
-        "study_tours/school_plan.html", _context(warned), title="t", locale="zh_Hans"
-    )
+    assert given.warning_years == warned.warning_years == (2027,)
+    html_quiet = term_plan_html(quiet)
+    html_warned = term_plan_html(warned)
     assert 'class="warning"' not in html_quiet
     assert 'class="warning"' in html_warned and "2027" in html_warned
-
-
-def _context(plan):
-    from reports import study_tours
-
-    return {
-        "plan": plan,
-        "totals": plan.totals,
-        "months": plan.months,
-        "generated_on": plan.generated_on,
-        "kinds": study_tours.SESSION_KINDS,
-        "statuses": study_tours.PLAN_STATUSES,
-        "term_name": study_tours.TERMS[plan.term],
-        "students_per_teacher": study_tours.STUDENTS_PER_TEACHER,
-        "warning": "warn 2027" if plan.warning_years else None,
-    }
-
-
-def test_rendering_logs_no_weasyprint_warnings(caplog):
-    # Unknown CSS, unloadable resources and the like are logged, not raised: keep the log clean.
-    with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        term_plan_pdf(plans.school_plan(), "zh_Hans")
-    assert not [r for r in caplog.records if r.name.startswith("weasyprint")], caplog.text
+    assert html_warned.count("tag-provisional") == 1  # the one visit in 2027
 
 
 def test_data_cannot_inject_markup(tmp_path):
     hostile = '<img src="http://example.com/x.png">'
-    plan = plans.school_plan(school=hostile)
+    plan = plans.school_plan(school=hostile, rows=())
     path = tmp_path / "hostile.pdf"
     path.write_bytes(term_plan_pdf(plan, "en"))  # would raise ResourceRefused if fetched
     assert squeeze(hostile) in squeeze(pdftotext(path))
@@ -258,7 +273,7 @@ def test_registered_as_a_report_type():
     report = registry.get("study_tour_plan")
     assert isinstance(report, StudyTourPlanReport)
     assert report in registry.all_types()
-    filename, mimetype, data = report.render(plans.school_plan(), "zh_Hans")
+    filename, mimetype, data = report.render(plans.school_plan(rows=()), "zh_Hans")
     assert (filename, mimetype) == ("study-tour-plan-2026-autumn-school.pdf", "application/pdf")
     assert data.startswith(b"%PDF-")
     with pytest.raises(TypeError):
@@ -331,3 +346,15 @@ def test_css_strings_cannot_escape_the_style_element():
 def test_unknown_locale_is_refused():
     with pytest.raises(ValueError):
         pdf.environment("fr")
+
+
+def test_cover_block_can_fill_a_page():
+    env = pdf.environment("en")
+    template = env.from_string(
+        '{% import "_macros.html" as m %}'
+        '{{ m.cover("Plan", "清河市", subtitle="<b>base</b>", full_page=true) }}'
+    )
+    html = template.render()
+    assert 'class="cover cover-page"' in html
+    assert "&lt;b&gt;base&lt;/b&gt;" in html  # data is escaped
+    assert "清河市" in html

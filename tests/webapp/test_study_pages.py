@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import icalendar
+import pytest
 import vobject
 from sqlalchemy import select
 
@@ -199,3 +200,43 @@ def test_study_pages_are_closed_to_other_roles(login):
 
 def test_instructor_sees_their_sessions(login, session):
     assert login("instructor").get("/instructor").status_code == 200
+
+
+def _embedded_cjk_fonts(pdf: bytes, tmp_path) -> list[str]:
+    import subprocess
+
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf)
+    table = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = [line.split() for line in table.splitlines()[2:]]
+    return [
+        r[0]
+        for r in rows
+        if any(k in r[0] for k in ("WenQuanYi", "NotoSansCJK")) and "yes" in r[-5:-2]
+    ]
+
+
+@pytest.mark.slow
+def test_the_school_downloads_its_term_plan_with_embedded_chinese_font(login, session, tmp_path):
+    import subprocess
+
+    own = _user(session, "school").school_id
+    school = login("school")
+    response = school.get(f"/study/schools/{own}/plan.pdf?term=2026-autumn")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert _embedded_cjk_fonts(response.get_data(), tmp_path)
+    other = session.scalar(select(School.id).where(School.id != own))
+    assert school.get(f"/study/schools/{other}/plan.pdf").status_code == 404
+    city = login("coordinator").get("/study/plan.pdf?term=2026-autumn").get_data()
+    path = tmp_path / "city.pdf"
+    path.write_bytes(city)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    visit = session.scalar(
+        select(Visit).where(Visit.school_year == 2026, Visit.status == "published")
+    )
+    assert visit.school.name in text
+    assert "研学计划表" in text
