@@ -1166,3 +1166,57 @@ def save_instructor(
     session.flush()
     audit.record(session, "instructor.saved", instructor, actor_id=actor.id)
     return instructor
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    """An activity as the form gives it."""
+
+    name: str
+    description: str
+    grade_min: int
+    grade_max: int
+    group_min: int
+    group_max: int
+    duration_minutes: int
+    room: str
+    instructors_needed: int
+    tours_schools: bool
+    active: bool
+
+
+def save_activity(
+    session: Session, actor: User, activity_id: int | None, data: ActivityInput
+) -> Activity:
+    """Add or change an activity; its limits are what the rules check bookings against."""
+    import re
+
+    _require_coordinator(actor)
+    if not data.name.strip():
+        raise DomainError(N_("Enter the activity's name."), field="name")
+    if not 1 <= data.grade_min <= data.grade_max <= 12:
+        raise DomainError(
+            N_("Grades run from 1 to 12, the first no higher than the last."), field="grade_max"
+        )
+    if not 1 <= data.group_min <= data.group_max <= 1000:
+        raise DomainError(
+            N_("The smallest group must be at least 1 and no larger than the largest."),
+            field="group_max",
+        )
+    if not 15 <= data.duration_minutes <= 240:
+        raise DomainError(N_("An activity lasts 15 to 240 minutes."), field="duration_minutes")
+    if not 1 <= data.instructors_needed <= 10:
+        raise DomainError(N_("An activity needs 1 to 10 instructors."), field="instructors_needed")
+    activity = Activity() if activity_id is None else _get(session, Activity, activity_id)
+    if activity_id is None:
+        activity.base_id = the_base(session).id
+        slug = re.sub(r"[^a-z0-9]+", "-", data.name.lower()).strip("-") or "activity"
+        activity.code = (
+            f"{slug[:30]}-{session.scalar(select(func.count()).select_from(Activity)) + 1}"
+        )
+    for name, value in vars(data).items():
+        setattr(activity, name, value.strip() if isinstance(value, str) else value)
+    session.add(activity)
+    session.flush()
+    audit.record(session, "activity.saved", activity, actor_id=actor.id)
+    return activity

@@ -240,3 +240,44 @@ def test_the_school_downloads_its_term_plan_with_embedded_chinese_font(login, se
     )
     assert visit.school.name in text
     assert "研学计划表" in text
+
+
+def test_base_setup_refuses_bad_times_beside_the_field(login, session):
+    client = login("coordinator")
+    data = {
+        "seats_per_session": "100",
+        "opening_weekdays": ["1", "3"],
+        "morning_starts": "09:00",
+        "morning_ends": "08:00",
+        "afternoon_starts": "14:00",
+        "afternoon_ends": "16:30",
+    }
+    response = post_form(client, "/study/setup", data)
+    assert response.status_code == 422
+    assert 'id="morning_starts-error"' in response.get_data(as_text=True)
+    data["morning_ends"] = "11:30"
+    data["seats_per_session"] = "120"
+    assert post_form(client, "/study/setup", data).status_code == 302
+    assert services.the_base(session).seats_per_session == 120
+
+
+def test_an_activity_with_its_grades_upside_down_is_refused(login, session):
+    client = login("coordinator")
+    data = {
+        "name": "少年法治情景课",
+        "description": "",
+        "grade_min": "8",
+        "grade_max": "4",
+        "group_min": "20",
+        "group_max": "60",
+        "duration_minutes": "90",
+        "room": "多功能厅",
+        "instructors_needed": "1",
+        "active": "y",
+    }
+    response = post_form(client, "/study/activities/new", data)
+    assert response.status_code == 422
+    assert 'id="grade_max-error"' in response.get_data(as_text=True)
+    data["grade_max"] = "9"
+    assert post_form(client, "/study/activities/new", data).status_code == 302
+    assert session.scalar(select(Activity).where(Activity.name == "少年法治情景课")).grade_max == 9

@@ -232,3 +232,36 @@ class ImportForm(FlaskForm):
     """A CSV of schools and their grades."""
 
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class BaseForm(FlaskForm):
+    """The study base's settings."""
+
+    seats_per_session = _count(_l("Seats per session"), 1, 1000)
+    opening_weekdays = MultiCheckboxField(_l("Opening weekdays"), coerce=int)
+    morning_starts = StringField(_l("Morning starts"), validators=[InputRequired(REQUIRED)])
+    morning_ends = StringField(_l("Morning ends"), validators=[InputRequired(REQUIRED)])
+    afternoon_starts = StringField(_l("Afternoon starts"), validators=[InputRequired(REQUIRED)])
+    afternoon_ends = StringField(_l("Afternoon ends"), validators=[InputRequired(REQUIRED)])
+
+    def load(self) -> BaseForm:
+        self.opening_weekdays.choices = options(
+            ((d, t(WEEKDAY_NAMES[d])) for d in range(7)), blank=False
+        )
+        return self
+
+
+class ActivityForm(FlaskForm):
+    """One activity and its limits."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=80)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    grade_min = _count(_l("Lowest grade"), 1, 12)
+    grade_max = _count(_l("Highest grade"), 1, 12)
+    group_min = _count(_l("Smallest group"), 1, 1000)
+    group_max = _count(_l("Largest group"), 1, 1000)
+    duration_minutes = _count(_l("Minutes"), 15, 240)
+    room = StringField(_l("Room"), validators=[Optional(), Length(max=60)])
+    instructors_needed = _count(_l("Instructors needed"), 1, 10)
+    tours_schools = BooleanField(_l("Can tour the schools"))
+    active = BooleanField(_l("Offered"), default=True)

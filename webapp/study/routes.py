@@ -742,3 +742,79 @@ def _locale() -> str:
     from webapp.extensions import current_locale
 
     return current_locale()
+
+
+# --- Set-up ----------------------------------------------------------------------------------
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@roles_required("coordinator")
+def setup():
+    from webapp.study.forms import BaseForm
+
+    session = db_session()
+    base = services.the_base(session)
+    times = {t_["code"]: t_ for t_ in base.session_times}
+    form = BaseForm(
+        seats_per_session=base.seats_per_session,
+        opening_weekdays=base.opening_weekdays,
+        morning_starts=times["am"]["starts"],
+        morning_ends=times["am"]["ends"],
+        afternoon_starts=times["pm"]["starts"],
+        afternoon_ends=times["pm"]["ends"],
+    ).load()
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.update_base(
+                session,
+                current_user,
+                services.BaseInput(
+                    seats_per_session=form.seats_per_session.data,
+                    opening_weekdays=form.opening_weekdays.data,
+                    morning=(form.morning_starts.data, form.morning_ends.data),
+                    afternoon=(form.afternoon_starts.data, form.afternoon_ends.data),
+                ),
+            )
+        if not failed:
+            flash(t(N_("Saved. Sessions created from now on use these settings.")), "success")
+            return redirect(url_for("study.setup"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("study/setup.html", form=form, base=base), status
+
+
+@bp.route("/activities/new", methods=["GET", "POST"], defaults={"activity_id": None})
+@bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
+@roles_required("coordinator")
+def activity(activity_id: int | None):
+    from webapp.study.forms import ActivityForm
+
+    session = db_session()
+    found = session.get(Activity, activity_id) if activity_id else None
+    if activity_id and found is None:
+        abort(404)
+    form = ActivityForm(obj=found)
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            saved = services.save_activity(
+                session,
+                current_user,
+                activity_id,
+                services.ActivityInput(
+                    name=form.name.data,
+                    description=form.description.data or "",
+                    grade_min=form.grade_min.data,
+                    grade_max=form.grade_max.data,
+                    group_min=form.group_min.data,
+                    group_max=form.group_max.data,
+                    duration_minutes=form.duration_minutes.data,
+                    room=form.room.data or "",
+                    instructors_needed=form.instructors_needed.data,
+                    tours_schools=form.tours_schools.data,
+                    active=form.active.data,
+                ),
+            )
+        if not failed:
+            flash(t(N_("Saved.")), "success")
+            return redirect(url_for("study.activity", activity_id=saved.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("study/activity.html", form=form, activity=found), status
