@@ -70,6 +70,7 @@ def test_a_school_requests_a_date_and_sees_why(login, session):
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "草稿" in page
+    assert "09:00–11:30" in page  # Shanghai time, not the stored UTC
     assert "已核查" in page and "checked" in page  # the rule that checked it, by name
 
 

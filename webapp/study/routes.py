@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from calendars import TZ
 from calendars import today as shanghai_today
 from programs.decisions import services as decisions
 from programs.directory.models import School
@@ -88,7 +89,7 @@ def _session_label(row: StudySession) -> str:
         N_("{date} {time} ({kind}{where}) — {left} seats left"),
         {
             "date": row.on.isoformat(),
-            "time": row.starts_at.astimezone(row.starts_at.tzinfo).strftime("%H:%M"),
+            "time": row.starts_at.astimezone(TZ).strftime("%H:%M"),
             "kind": kind,
             "where": where,
             "left": left,
