@@ -9,6 +9,7 @@ from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
+from calendars import TZ
 from programs.accounts.models import ACCOUNT_STATUSES, ROLES, User
 from programs.directory.models import (
     INDUSTRIES,
@@ -104,6 +105,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["t"] = t
     app.jinja_env.filters["date"] = lambda d: format_date(d, current_locale()) if d else ""
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, current_locale()) if d else ""
+    app.jinja_env.filters["hm"] = lambda d: d.astimezone(TZ).strftime("%H:%M") if d else ""
 
     @app.before_request
     def _remember_locale_choice() -> None:
