@@ -282,3 +282,41 @@ def test_an_activity_with_its_grades_upside_down_is_refused(login, session):
     data["grade_max"] = "9"
     assert post_form(client, "/study/activities/new", data).status_code == 302
     assert session.scalar(select(Activity).where(Activity.name == "少年法治情景课")).grade_max == 9
+
+
+@pytest.mark.parametrize(
+    ("rule", "code", "grade", "students", "teachers", "with_instructors"),
+    [
+        ("grade_not_suited", "mock-court", "3", "80", "4", True),
+        ("group_too_large", "self-protection", "5", "90", "5", True),
+        ("too_few_teachers", "traffic-safety", "5", "90", "2", True),
+        ("instructors_missing", "traffic-safety", "5", "80", "4", False),
+    ],
+)
+def test_each_group_rule_refuses_through_the_form_and_keeps_what_was_typed(
+    login, session, rule, code, grade, students, teachers, with_instructors
+):
+    row = services._new_session(session, services.the_base(session), TUESDAY, "pm", "base", None)
+    activity = session.scalar(select(Activity).where(Activity.code == code))
+    if with_instructors:
+        row.instructors = [
+            i for i in session.scalars(select(Instructor)) if activity in i.activities
+        ]
+    session.commit()
+    url = f"/study/sessions/{row.id}"
+    data = {
+        "action": "visit",
+        "school_id": _unvisited(session).id,
+        "session_id": row.id,
+        "activity_ids": [activity.id],
+        "grade": grade,
+        "students": students,
+        "teachers": teachers,
+        "note": "第二次申请",
+    }
+    response = post_form(login("coordinator"), url, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f"（规则：{rule}）" in html
+    assert "第二次申请" in html
+    assert session.scalar(select(Visit).where(Visit.session_id == row.id)) is None
