@@ -320,3 +320,29 @@ def test_each_group_rule_refuses_through_the_form_and_keeps_what_was_typed(
     assert f"（规则：{rule}）" in html
     assert "第二次申请" in html
     assert session.scalar(select(Visit).where(Visit.session_id == row.id)) is None
+
+
+def test_school_import_page_lists_problems_by_line_and_changes_nothing(login, session):
+    import io
+
+    client = login("coordinator")
+    page = client.get("/study/schools/import").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    bad = "学校名称,镇街,类型,年级,班级数,学生数\n新学校,城关街道,小学,4,2,80\n新学校,火星镇,小学,5,2,80\n"
+    response = client.post(
+        "/study/schools/import",
+        data={"csrf_token": token, "file": (io.BytesIO(bad.encode()), "s.csv")},
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "火星镇" in html and "不是本市的镇街" in html
+    assert session.scalar(select(School).where(School.name == "新学校")) is None
+    good = bad.replace("火星镇", "城关街道")
+    response = client.post(
+        "/study/schools/import",
+        data={"csrf_token": token, "file": (io.BytesIO(good.encode()), "s.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert session.scalar(select(School).where(School.name == "新学校")) is not None

@@ -819,3 +819,29 @@ def activity(activity_id: int | None):
             return redirect(url_for("study.activity", activity_id=saved.id))
     status = 422 if form.is_submitted() else 200
     return render_template("study/activity.html", form=form, activity=found), status
+
+
+@bp.route("/schools/import", methods=["GET", "POST"])
+@roles_required("coordinator")
+def import_schools():
+    from programs.study_tours.school_import import import_schools as run_import
+    from webapp.study.forms import ImportForm
+
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        data = form.file.data.read(2 * 1024 * 1024 + 1)
+        result = run_import(
+            db_session(), current_user, data, school_year=school_year_of(shanghai_today())
+        )
+        if not result.problems:
+            flash(
+                t(
+                    N_("Imported: {created} new schools, {updated} updated, {grades} grades."),
+                    {"created": result.created, "updated": result.updated, "grades": result.grades},
+                ),
+                "success",
+            )
+            return redirect(url_for("study.schools"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("study/import.html", form=form, result=result), status
