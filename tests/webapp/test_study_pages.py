@@ -11,7 +11,7 @@ from sqlalchemy import select
 from programs.accounts.models import User
 from programs.directory.models import School
 from programs.study_tours import services
-from programs.study_tours.models import Activity, Instructor, Visit
+from programs.study_tours.models import Activity, Instructor, StudySession, Visit
 from tests.helpers import post_form
 
 TUESDAY = date(2027, 3, 9)
@@ -149,18 +149,16 @@ def test_coordinator_publishes_and_the_school_gets_its_date_in_its_feed(login, s
     assert response.status_code == 302
     assert "已发布" in school.get(visit_url).get_data(as_text=True)
     safety = {
-        "accompanying_teachers": "4",
-        "transport": "school_bus",
-        "emergency_contact": "王老师",
-        "emergency_phone": "13900000000",
-        "special_needs_count": "0",
-        "notes": "",
+        "action": "safety",
+        "safety-accompanying_teachers": "4",
+        "safety-transport": "school_bus",
+        "safety-emergency_contact": "王老师",
+        "safety-emergency_phone": "13900000000",
+        "safety-special_needs_count": "0",
+        "safety-notes": "",
     }
     visit_id = int(visit_url.rsplit("/", 1)[1])
-    assert (
-        post_form(school, f"/study/visits/{visit_id}/safety", safety, page=visit_url).status_code
-        == 302
-    )
+    assert post_form(school, visit_url, safety).status_code == 302
     post_form(school, "/calendar/feed", {}, page="/account")
     url = re.search(
         r'value="http://127\.0\.0\.1:5000(/feeds/[^"]+\.ics)"',
@@ -346,3 +344,39 @@ def test_school_import_page_lists_problems_by_line_and_changes_nothing(login, se
     )
     assert response.status_code == 302
     assert session.scalar(select(School).where(School.name == "新学校")) is not None
+
+
+def test_a_refused_cancellation_comes_back_with_the_reason_typed(login, session):
+    """The demo school's next published visit is days away: too late for the school itself."""
+    from datetime import timedelta
+
+    from calendars import today
+
+    coordinator = _user(session, "coordinator")
+    own = _user(session, "school").school_id
+    soon = session.scalar(
+        select(StudySession).where(
+            StudySession.on > today(), StudySession.on <= today() + timedelta(days=2)
+        )
+    ) or _session(session, today() + timedelta(days=2), open_day=False)
+    visit = Visit(
+        session_id=soon.id,
+        school_id=own,
+        school_year=2026,
+        grade=5,
+        students=40,
+        teachers=2,
+        status="published",
+        source="coordinator",
+        created_by_id=coordinator.id,
+    )
+    session.add(visit)
+    session.commit()
+    client = login("school")
+    url = f"/study/visits/{visit.id}"
+    response = post_form(client, url, {"action": "cancel", "cancel-reason": "学校临时有活动"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "late_cancellation_needs_coordinator" in html
+    assert 'value="学校临时有活动"' in html
+    assert post_form(client, url, {"action": "move", "move-session_id": soon.id}).status_code == 403

@@ -18,21 +18,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from calendars.messages import WEEKDAY_NAMES
 from programs.i18n import N_
 from programs.study_tours.models import INSTRUCTOR_KINDS, TRANSPORT
 from webapp.extensions import t
 from webapp.forms import choices, options
 
 REQUIRED = _l("This field is required.")
-WEEKDAY_NAMES = [
-    N_("Monday"),
-    N_("Tuesday"),
-    N_("Wednesday"),
-    N_("Thursday"),
-    N_("Friday"),
-    N_("Saturday"),
-    N_("Sunday"),
-]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -144,22 +144,71 @@ def publish_all():
 # --- Sessions ----------------------------------------------------------------------------------
 
 
-@bp.route("/sessions")
+def _instructor_options():
+    return options(
+        ((i.id, i.name) for i in queries.instructors(db_session()) if i.active), blank=False
+    )
+
+
+def _sessions_forms(term: Term) -> tuple[OpenSessionsForm, TouringForm]:
+    open_form = OpenSessionsForm(
+        prefix="open", start_on=max(term.starts_on, shanghai_today()), end_on=term.ends_on
+    )
+    open_form.instructor_ids.choices = _instructor_options()
+    touring_form = TouringForm(prefix="tour")
+    touring_form.school_id.choices = options(_school_choices(), blank=False)
+    touring_form.instructor_ids.choices = _instructor_options()
+    return open_form, touring_form
+
+
+@bp.route("/sessions", methods=["GET", "POST"])
 @roles_required("coordinator", "instructor")
 def sessions():
+    """The term's sessions; coordinators also create base sessions and touring sessions here.
+
+    A refused form is shown again on this page, filled in, with the reason beside its field.
+    """
     session = db_session()
     term = _term()
+    open_form, touring_form = _sessions_forms(term)
+    status = 200
+    if request.method == "POST":
+        if current_user.role != "coordinator":
+            abort(403)
+        action = request.form.get("action")
+        if action == "open" and open_form.validate_on_submit():
+            with attempt(open_form) as failed:
+                created = services.open_sessions(
+                    session,
+                    current_user,
+                    open_form.start_on.data,
+                    open_form.end_on.data,
+                    open_form.instructor_ids.data,
+                )
+            if not failed:
+                flash(
+                    t(
+                        N_("{count} sessions created on the base's open days."),
+                        {"count": len(created)},
+                    ),
+                    "success",
+                )
+                return redirect(url_for("study.sessions", term=term.code))
+        elif action == "touring" and touring_form.validate_on_submit():
+            with attempt(touring_form) as failed:
+                row = services.create_touring_session(
+                    session,
+                    current_user,
+                    touring_form.school_id.data,
+                    touring_form.on.data,
+                    touring_form.slot.data,
+                    touring_form.instructor_ids.data,
+                )
+            if not failed:
+                flash(t(N_("Touring session created.")), "success")
+                return redirect(url_for("study.session_page", session_id=row.id))
+        status = 422
     rows = queries.sessions_between(session, term.starts_on, term.ends_on)
-    instructor_choices = options(
-        ((i.id, i.name) for i in queries.instructors(session) if i.active), blank=False
-    )
-    open_form = OpenSessionsForm(
-        start_on=max(term.starts_on, shanghai_today()), end_on=term.ends_on
-    )
-    open_form.instructor_ids.choices = instructor_choices
-    touring_form = TouringForm()
-    touring_form.school_id.choices = options(_school_choices(), blank=False)
-    touring_form.instructor_ids.choices = instructor_choices
     return render_template(
         "study/sessions.html",
         term=term,
@@ -167,7 +216,7 @@ def sessions():
         open_form=open_form,
         touring_form=touring_form,
         seats_taken=queries.seats_taken,
-    )
+    ), status
 
 
 def _school_choices():
@@ -175,60 +224,6 @@ def _school_choices():
         select(School).where(School.status == "active").order_by(School.town_id, School.name)
     )
     return [(s.id, f"{s.town.name} · {s.name}") for s in schools]
-
-
-@bp.route("/sessions/open", methods=["POST"])
-@roles_required("coordinator")
-def open_sessions():
-    form = OpenSessionsForm()
-    form.instructor_ids.choices = options(
-        ((i.id, i.name) for i in queries.instructors(db_session())), blank=False
-    )
-    if form.validate_on_submit():
-        with attempt(form) as failed:
-            created = services.open_sessions(
-                db_session(),
-                current_user,
-                form.start_on.data,
-                form.end_on.data,
-                form.instructor_ids.data,
-            )
-        if not failed:
-            flash(
-                t(N_("{count} sessions created on the base's open days."), {"count": len(created)}),
-                "success",
-            )
-    else:
-        for errors in form.errors.values():
-            flash("；".join(str(e) for e in errors), "error")
-    return redirect(url_for("study.sessions", term=_term().code))
-
-
-@bp.route("/sessions/touring", methods=["POST"])
-@roles_required("coordinator")
-def touring():
-    form = TouringForm()
-    form.school_id.choices = options(_school_choices(), blank=False)
-    form.instructor_ids.choices = options(
-        ((i.id, i.name) for i in queries.instructors(db_session())), blank=False
-    )
-    if form.validate_on_submit():
-        with attempt(form) as failed:
-            row = services.create_touring_session(
-                db_session(),
-                current_user,
-                form.school_id.data,
-                form.on.data,
-                form.slot.data,
-                form.instructor_ids.data,
-            )
-        if not failed:
-            flash(t(N_("Touring session created.")), "success")
-            return redirect(url_for("study.session_page", session_id=row.id))
-    else:
-        for errors in form.errors.values():
-            flash("；".join(str(e) for e in errors), "error")
-    return redirect(url_for("study.sessions"))
 
 
 def _visit_form(row: StudySession) -> RequestForm:
@@ -373,201 +368,152 @@ def _move_choices(visit: Visit):
     ]
 
 
-@bp.route("/visits/<int:visit_id>")
+# Who may do what on a visit page.
+VISIT_ACTIONS = {
+    "publish": ("coordinator",),
+    "move": ("coordinator",),
+    "swap": ("coordinator",),
+    "cancel": ("coordinator", "school"),
+    "safety": ("coordinator", "school"),
+    "attendance": ("coordinator", "instructor"),
+    "change": ("school",),
+}
+
+
+class _VisitForms:
+    """Every form of the visit page, filled from the visit or, after a refusal, from the post."""
+
+    def __init__(self, visit: Visit) -> None:
+        self.safety_form = SafetyForm(
+            prefix="safety",
+            obj=visit.safety_plan,
+            accompanying_teachers=(
+                visit.safety_plan.accompanying_teachers if visit.safety_plan else visit.teachers
+            ),
+        ).load()
+        self.move_form = MoveForm(prefix="move")
+        self.swap_form = SwapForm(prefix="swap")
+        self.cancel_form = CancelForm(prefix="cancel")
+        self.change_form = ChangeForm(prefix="change")
+        self.attendance_form = AttendanceForm(prefix="attendance", obj=visit)
+        session = db_session()
+        today = shanghai_today()
+        horizon = visit.session.on + timedelta(days=120)
+        if current_user.role == "coordinator":
+            self.move_form.session_id.choices = options(_move_choices(visit), blank=False)
+            others = queries.drafts(session, today, horizon) + [
+                v
+                for r in queries.sessions_between(session, today, horizon)
+                for v in r.visits
+                if v.status == "published"
+            ]
+            self.swap_form.other_id.choices = options(
+                sorted(
+                    {
+                        (v.id, f"{v.session.on.isoformat()} · {v.school.name}")
+                        for v in others
+                        if v.id != visit.id and v.session_id != visit.session_id
+                    },
+                    key=lambda c: c[1],
+                ),
+                blank=False,
+            )
+        if current_user.role == "school":
+            self.change_form.proposed_session_id.choices = options(_move_choices(visit))
+
+    def render(self, visit: Visit, status: int = 200):
+        return render_template(
+            "study/visit.html",
+            visit=visit,
+            safety_form=self.safety_form,
+            move_form=self.move_form,
+            swap_form=self.swap_form,
+            cancel_form=self.cancel_form,
+            change_form=self.change_form,
+            attendance_form=self.attendance_form,
+            action_form=ActionForm(),
+            decisions=decisions.decisions_about(db_session(), "visits", visit.id),
+            today=shanghai_today(),
+        ), status
+
+
+@bp.route("/visits/<int:visit_id>", methods=["GET", "POST"])
 @login_required
 def visit_page(visit_id: int):
+    """A visit: why it stands where it stands, and what each role may do with it.
+
+    Each action posts here with its own form; a refused action comes back filled in (422).
+    """
     visit = _visit(visit_id)
+    forms = _VisitForms(visit)
+    if request.method == "GET":
+        return forms.render(visit)
     session = db_session()
-    safety = SafetyForm(
-        obj=visit.safety_plan,
-        accompanying_teachers=(
-            visit.safety_plan.accompanying_teachers if visit.safety_plan else visit.teachers
-        ),
-    ).load()
-    move = MoveForm()
-    swap = SwapForm()
-    change = ChangeForm()
-    if current_user.role == "coordinator":
-        move.session_id.choices = options(_move_choices(visit), blank=False)
-        others = [
-            v
-            for v in queries.drafts(
-                session, shanghai_today(), visit.session.on + timedelta(days=120)
-            )
-        ]
-        others += [
-            v
-            for r in queries.sessions_between(
-                session, shanghai_today(), visit.session.on + timedelta(days=120)
-            )
-            for v in r.visits
-            if v.status == "published"
-        ]
-        swap.other_id.choices = options(
-            sorted(
-                {
-                    (v.id, f"{v.session.on.isoformat()} · {v.school.name}")
-                    for v in others
-                    if v.id != visit.id and v.session_id != visit.session_id
-                },
-                key=lambda c: c[1],
-            ),
-            blank=False,
-        )
-    if current_user.role == "school":
-        change.proposed_session_id.choices = options(_move_choices(visit))
-    return render_template(
-        "study/visit.html",
-        visit=visit,
-        safety_form=safety,
-        move_form=move,
-        swap_form=swap,
-        cancel_form=CancelForm(),
-        change_form=change,
-        attendance_form=AttendanceForm(obj=visit),
-        action_form=ActionForm(),
-        decisions=decisions.decisions_about(session, "visits", visit.id),
-        today=shanghai_today(),
-    )
-
-
-def _after(visit_id: int, failed: list, ok_message: str):
-    if not failed:
-        flash(t(ok_message), "success")
-    return redirect(url_for("study.visit_page", visit_id=visit_id))
-
-
-@bp.route("/visits/<int:visit_id>/publish", methods=["POST"])
-@roles_required("coordinator")
-def publish_visit(visit_id: int):
-    if not ActionForm().validate_on_submit():
+    role = current_user.role
+    action = request.form.get("action", "")
+    if action not in VISIT_ACTIONS:
         abort(400)
-    with attempt() as failed:
-        services.publish(db_session(), current_user, [visit_id])
-    return _after(visit_id, failed, N_("Published; the school and the instructors were told."))
-
-
-@bp.route("/visits/<int:visit_id>/move", methods=["POST"])
-@roles_required("coordinator")
-def move_visit(visit_id: int):
-    visit = _visit(visit_id)
-    form = MoveForm()
-    form.session_id.choices = options(_move_choices(visit), blank=False)
-    failed = [True]
-    if form.validate_on_submit():
-        with attempt(form) as failed:
-            services.move_visit(db_session(), current_user, visit_id, form.session_id.data)
-    return _after(visit_id, failed, N_("Moved. Every rule was checked again."))
-
-
-@bp.route("/visits/<int:visit_id>/swap", methods=["POST"])
-@roles_required("coordinator")
-def swap_visit(visit_id: int):
-    form = SwapForm()
-    other = request.form.get("other_id", type=int)
-    form.other_id.choices = options([(other, str(other))] if other else [], blank=False)
-    failed = [True]
-    if form.validate_on_submit():
-        with attempt(form) as failed:
-            services.swap_visits(db_session(), current_user, visit_id, form.other_id.data)
-    return _after(
-        visit_id, failed, N_("Swapped. Both visits passed every rule in their new sessions.")
-    )
-
-
-@bp.route("/visits/<int:visit_id>/cancel", methods=["POST"])
-@roles_required("coordinator", "school")
-def cancel_visit(visit_id: int):
-    _visit(visit_id)
-    form = CancelForm()
-    failed = [True]
-    if form.validate_on_submit():
-        with attempt(form) as failed:
-            services.cancel_visit(db_session(), current_user, visit_id, form.reason.data)
-    elif form.errors:
-        flash(t(N_("Say why the visit is cancelled.")), "error")
-    return _after(visit_id, failed, N_("The visit was cancelled."))
-
-
-@bp.route("/visits/<int:visit_id>/safety", methods=["POST"])
-@roles_required("coordinator", "school")
-def safety_plan(visit_id: int):
-    visit = _visit(visit_id)
-    form = SafetyForm().load()
-    if form.validate_on_submit():
-        with attempt(form) as failed:
+    if role not in VISIT_ACTIONS[action]:
+        abort(403)
+    done = None
+    if action == "publish" and ActionForm().validate_on_submit():
+        with attempt() as failed:
+            services.publish(session, current_user, [visit_id])
+        done = None if failed else N_("Published; the school and the instructors were told.")
+    elif action == "move" and forms.move_form.validate_on_submit():
+        with attempt(forms.move_form) as failed:
+            services.move_visit(session, current_user, visit_id, forms.move_form.session_id.data)
+        done = None if failed else N_("Moved. Every rule was checked again.")
+    elif action == "swap" and forms.swap_form.validate_on_submit():
+        with attempt(forms.swap_form) as failed:
+            services.swap_visits(session, current_user, visit_id, forms.swap_form.other_id.data)
+        done = (
+            None if failed else N_("Swapped. Both visits passed every rule in their new sessions.")
+        )
+    elif action == "cancel" and forms.cancel_form.validate_on_submit():
+        with attempt(forms.cancel_form) as failed:
+            services.cancel_visit(session, current_user, visit_id, forms.cancel_form.reason.data)
+        done = None if failed else N_("The visit was cancelled.")
+    elif action == "safety" and forms.safety_form.validate_on_submit():
+        f = forms.safety_form
+        with attempt(f) as failed:
             services.save_safety_plan(
-                db_session(),
+                session,
                 current_user,
                 visit_id,
                 services.SafetyInput(
-                    accompanying_teachers=form.accompanying_teachers.data,
-                    transport=form.transport.data,
-                    emergency_contact=form.emergency_contact.data,
-                    emergency_phone=form.emergency_phone.data,
-                    special_needs_count=form.special_needs_count.data,
-                    notes=form.notes.data or "",
+                    accompanying_teachers=f.accompanying_teachers.data,
+                    transport=f.transport.data,
+                    emergency_contact=f.emergency_contact.data,
+                    emergency_phone=f.emergency_phone.data,
+                    special_needs_count=f.special_needs_count.data,
+                    notes=f.notes.data or "",
                 ),
             )
-        if not failed:
-            flash(t(N_("Safety plan saved. Thank you.")), "success")
-            return redirect(url_for("study.visit_page", visit_id=visit_id))
-    move, swap, change = MoveForm(), SwapForm(), ChangeForm()
-    move.session_id.choices = swap.other_id.choices = change.proposed_session_id.choices = []
-    return render_template(
-        "study/visit.html",
-        visit=visit,
-        safety_form=form,
-        move_form=move,
-        swap_form=swap,
-        cancel_form=CancelForm(),
-        change_form=change,
-        attendance_form=AttendanceForm(obj=visit),
-        action_form=ActionForm(),
-        decisions=decisions.decisions_about(db_session(), "visits", visit.id),
-        today=shanghai_today(),
-    ), 422
-
-
-@bp.route("/visits/<int:visit_id>/attendance", methods=["POST"])
-@roles_required("coordinator", "instructor")
-def attendance(visit_id: int):
-    form = AttendanceForm()
-    failed = [True]
-    if form.validate_on_submit():
-        with attempt(form) as failed:
+        done = None if failed else N_("Safety plan saved. Thank you.")
+    elif action == "attendance" and forms.attendance_form.validate_on_submit():
+        f = forms.attendance_form
+        with attempt(f) as failed:
             services.record_attendance(
-                db_session(),
-                current_user,
-                visit_id,
-                form.actual_students.data,
-                form.actual_teachers.data,
+                session, current_user, visit_id, f.actual_students.data, f.actual_teachers.data
             )
-    else:
-        flash(t(N_("Enter the numbers who came.")), "error")
-    return _after(visit_id, failed, N_("Attendance recorded."))
-
-
-@bp.route("/visits/<int:visit_id>/change", methods=["POST"])
-@roles_required("school")
-def change_request(visit_id: int):
-    visit = _visit(visit_id)
-    form = ChangeForm()
-    form.proposed_session_id.choices = options(_move_choices(visit))
-    failed = [True]
-    if form.validate_on_submit():
-        with attempt(form) as failed:
+        done = None if failed else N_("Attendance recorded.")
+    elif action == "change" and forms.change_form.validate_on_submit():
+        f = forms.change_form
+        with attempt(f) as failed:
             services.request_change(
-                db_session(),
+                session,
                 current_user,
                 visit_id,
-                proposed_session_id=form.proposed_session_id.data or None,
-                cancel=form.cancel.data,
-                reason=form.reason.data,
+                proposed_session_id=f.proposed_session_id.data or None,
+                cancel=f.cancel.data,
+                reason=f.reason.data,
             )
-    else:
-        flash(t(N_("Say why you need the change.")), "error")
-    return _after(visit_id, failed, N_("Your request went to the coordinator."))
+        done = None if failed else N_("Your request went to the coordinator.")
+    if done:
+        flash(t(done), "success")
+        return redirect(url_for("study.visit_page", visit_id=visit_id))
+    return forms.render(visit, 422)
 
 
 @bp.route("/changes", methods=["GET"])
