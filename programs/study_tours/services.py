@@ -1220,3 +1220,36 @@ def save_activity(
     session.flush()
     audit.record(session, "activity.saved", activity, actor_id=actor.id)
     return activity
+
+
+def move_visit_to_date(
+    session: Session, actor: User, visit_id: int, on: date, slot: str, *, today: date | None = None
+) -> Visit:
+    """Move a visit to a day and half-day the coordinator names, with or without a session yet.
+
+    The day is asked of the calendar rules first, so a closed day (a public holiday, a closure,
+    a day the base does not open) is refused at once with the reason; an open day without a
+    session gets one, led by the instructors of the visit's current session who are free then.
+    """
+    _require_coordinator(actor)
+    visit = _get(session, Visit, visit_id)
+    base = the_base(session)
+    _session_times(base, slot)
+    row = session.scalar(
+        select(StudySession).where(
+            StudySession.base_id == base.id,
+            StudySession.kind == "base",
+            StudySession.on == on,
+            StudySession.slot == slot,
+        )
+    )
+    if row is None:
+        day = rules.decide("calendar", _day_fact(session, on, base, visit.school))
+        refused = Refused.from_decisions(day)
+        if refused:
+            raise refused
+        row = _new_session(session, base, on, slot, "base", None)
+        row.instructors = [i for i in visit.session.instructors if instructor_free(session, i, on)]
+        session.flush()
+        audit.record(session, "study_session.opened_for_move", row, actor_id=actor.id)
+    return move_visit(session, actor, visit_id, row.id, today=today)

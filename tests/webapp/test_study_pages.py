@@ -380,3 +380,34 @@ def test_a_refused_cancellation_comes_back_with_the_reason_typed(login, session)
     assert "late_cancellation_needs_coordinator" in html
     assert 'value="学校临时有活动"' in html
     assert post_form(client, url, {"action": "move", "move-session_id": soon.id}).status_code == 403
+
+
+def test_moving_to_national_day_is_refused_at_once_in_plain_words(login, session):
+    """The coordinator moves a visit to Tuesday 6 October and reads why not, in Chinese."""
+    coordinator = _user(session, "coordinator")
+    row = _session(session)
+    visit = services.request_visit(
+        session,
+        coordinator,
+        services.VisitInput(_unvisited(session).id, row.id, [_traffic(session).id], 80, 4),
+    )
+    session.commit()
+    client = login("coordinator")
+    url = f"/study/visits/{visit.id}"
+    response = post_form(
+        client,
+        url,
+        {"action": "move", "move-session_id": "0", "move-on": "2027-10-05", "move-slot": "am"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "基地不开放" in html and "国庆节" in html and "closed_for_holiday" in html
+    # A Thursday with no session yet: one is opened and the visit moves there.
+    response = post_form(
+        client,
+        url,
+        {"action": "move", "move-session_id": "0", "move-on": "2027-03-18", "move-slot": "pm"},
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Visit, visit.id).session.on == date(2027, 3, 18)

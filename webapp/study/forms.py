@@ -130,9 +130,22 @@ class SafetyForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    """Move a visit to another session."""
+    """Move a visit to another session, or to any day and half-day the coordinator names."""
 
-    session_id = SelectField(_l("Move to session"), coerce=int)
+    session_id = SelectField(_l("Move to session"), coerce=int, validators=[Optional()])
+    on = DateField(
+        _l("Or to this date"),
+        validators=[Optional()],
+        description=_l("Any day: the rules say at once if the base is closed then."),
+    )
+    slot = SelectField(
+        _l("Half-day"),
+        choices=[SelectChoice("am", _l("Morning")), SelectChoice("pm", _l("Afternoon"))],
+    )
+
+    def validate_session_id(self, field) -> None:
+        if not field.data and not self.on.data:
+            raise ValidationError(_l("Choose a session or a date."))
 
 
 class SwapForm(FlaskForm):

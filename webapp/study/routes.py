@@ -400,7 +400,7 @@ class _VisitForms:
         today = shanghai_today()
         horizon = visit.session.on + timedelta(days=120)
         if current_user.role == "coordinator":
-            self.move_form.session_id.choices = options(_move_choices(visit), blank=False)
+            self.move_form.session_id.choices = options(_move_choices(visit))
             others = queries.drafts(session, today, horizon) + [
                 v
                 for r in queries.sessions_between(session, today, horizon)
@@ -461,8 +461,12 @@ def visit_page(visit_id: int):
             services.publish(session, current_user, [visit_id])
         done = None if failed else N_("Published; the school and the instructors were told.")
     elif action == "move" and forms.move_form.validate_on_submit():
-        with attempt(forms.move_form) as failed:
-            services.move_visit(session, current_user, visit_id, forms.move_form.session_id.data)
+        f = forms.move_form
+        with attempt(f) as failed:
+            if f.on.data:
+                services.move_visit_to_date(session, current_user, visit_id, f.on.data, f.slot.data)
+            else:
+                services.move_visit(session, current_user, visit_id, f.session_id.data)
         done = None if failed else N_("Moved. Every rule was checked again.")
     elif action == "swap" and forms.swap_form.validate_on_submit():
         with attempt(forms.swap_form) as failed:
