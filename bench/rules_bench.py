@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import cProfile
 import gc
-import itertools
-import json
 import os
 import pstats
 import random
@@ -33,11 +31,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import durable_rules_engine as dre
-from durable import engine as durable_engine
-
 import rules
-from rules import registry, statutes
+from rules import baseline, registry, statutes
 from rules.conditions import eq, gt, gte, lt, lte, param, when
 from rules.facts import FactKind, FactSchema, Field
 from rules.messages import N_, Reason
@@ -265,65 +260,15 @@ def make_samples(count: int, seed: int = 7) -> list[list[dict[str, Any]]]:
 # The four runners: each takes a fact set and returns [(rule, fact index)]
 
 
-class _QuietHost(durable_engine.Host):
-    def _run(self) -> None:  # no dispatcher threads behind the benchmark's back
-        pass
-
-
 def bare_runner() -> Callable[[list[dict[str, Any]]], list[tuple[str, int]]]:
     """durable_rules' public API: Host.assert_facts in a fresh session, then delete_state."""
-    fired: list[tuple[str, int]] = []
-
-    def make_action(name: str) -> Callable[[Any], None]:
-        def action(c: Any) -> None:
-            fired.append((name, c.m.id))
-
-        return action
-
-    host = _QuietHost()
-    definition = durable_definition(make_action)
-    host.register_rulesets({"bare": definition})
-    sids = itertools.count()
-
-    def run(facts: list[dict[str, Any]]) -> list[tuple[str, int]]:
-        sid = f"b{next(sids)}"
-        batch = [{"sid": sid, "id": i, **f} for i, f in enumerate(facts)]
-        fired.clear()
-        host.assert_facts("bare", batch)
-        host.delete_state("bare", sid)
-        return [item for item in fired if item[0] != "catch_all"]
-
-    return run
+    return baseline.host_runner(durable_definition)
 
 
 def raw_runner(inject: bool) -> Callable[[list[dict[str, Any]]], list[tuple[str, int]]]:
     """The engine's C functions directly, as rules.runtime calls them."""
     definition = durable_definition(lambda name: lambda c: None, inject=inject)
-    host = _QuietHost()
-    host.register_rulesets({"raw": definition})
-    handle = host.get_ruleset("raw")._handle
-    sids = itertools.count()
-    params = dict(P)
-
-    def run(facts: list[dict[str, Any]]) -> list[tuple[str, int]]:
-        sid = f"r{next(sids)}"
-        if inject:
-            batch = [{"sid": sid, "id": i, **f, "p": params} for i, f in enumerate(facts)]
-        else:
-            batch = [{"sid": sid, "id": i, **f} for i, f in enumerate(facts)]
-        offset = dre.assert_facts(handle, json.dumps(batch, ensure_ascii=False))[1]
-        fired = []
-        result = dre.start_action_for_state(handle, offset)
-        messages = result[1] if result else None
-        while messages:
-            for name, frame in json.loads(messages).items():
-                if name != "catch_all":
-                    fired.append((name, frame["m"]["id"]))
-            messages = dre.complete_and_start_action(handle, offset)
-        dre.delete_state(handle, sid)
-        return fired
-
-    return run
+    return baseline.raw_runner(definition, dict(P) if inject else None)
 
 
 def decide_runner(
