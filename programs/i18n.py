@@ -8,6 +8,7 @@ here needs an application context.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -49,7 +50,8 @@ def compile_catalogs(force: bool = False) -> list[Path]:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        tmp = mo_path.with_suffix(".mo.tmp")
+        # A name of our own: several processes (gunicorn or test workers) may compile at once.
+        tmp = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
         with tmp.open("wb") as mo_file:
             write_mo(mo_file, catalog)
         tmp.replace(mo_path)

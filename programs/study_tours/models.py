@@ -164,6 +164,7 @@ class SchoolPlan(Base):
         CheckConstraint("grade BETWEEN 1 AND 12", name="grade"),
         CheckConstraint("classes BETWEEN 1 AND 10", name="classes"),
         CheckConstraint("students BETWEEN 1 AND 1000", name="students"),
+        CheckConstraint("term IS NULL OR term IN ('autumn', 'spring')", name="term"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,6 +175,8 @@ class SchoolPlan(Base):
     students: Mapped[int]
     preferred_weekdays: Mapped[list[Any]] = mapped_column(default=list)
     preferred_months: Mapped[list[Any]] = mapped_column(default=list)
+    # The term the coordinator wants the visit in; None lets the planner split the year evenly.
+    term: Mapped[str | None] = mapped_column(String(10))
     contact_name: Mapped[str] = mapped_column(String(40), default="")
     contact_phone: Mapped[str] = mapped_column(String(30), default="")
 
@@ -369,3 +372,23 @@ class ChangeRequest(Base):
     visit: Mapped[Visit] = relationship()
     proposed_session: Mapped[StudySession | None] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+
+
+class PlanDraft(Base):
+    """One run of the study-tour planner for a term: what it proposes, kept until applied.
+
+    The result is plain JSON (placements with why, unplaced schools with why, the shortfall
+    account, metrics), so the coordinator can compare it with the current plan before applying.
+    """
+
+    __tablename__ = "plan_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_year: Mapped[int]
+    term: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    provisional: Mapped[bool] = mapped_column(default=False)
+    result: Mapped[dict[str, Any]]
+    applied_at: Mapped[datetime | None]
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

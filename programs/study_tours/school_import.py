@@ -1,13 +1,16 @@
 """Importing schools and their cohorts from CSV: all or nothing, every problem by line and column.
 
-Long format, one row per school and grade (counts only: no child is ever named). Headers in
-Chinese or English:
+Long format, one line per school and grade, counts only (no child is ever named). The first line
+names the columns, in Chinese or English (case, spaces and a unit in brackets do not matter):
 
     学校名称/school, 镇街/town, 类型/level, 年级/grade, 班级数/classes, 学生数/students
-    optional, per school: 地址/address, 联系人/contact_name, 联系电话/contact_phone,
-                          研学年级/visit_grade, 研学班级数/visit_classes
+    optional, per school (the first non-empty value counts): 地址/address, 联系人/contact_name,
+    联系电话/contact_phone, 研学年级/visit_grade, 研学班级数/visit_classes
 
-A file with any problem changes nothing; the caller's transaction holds the whole import.
+Excel on Chinese Windows saves CSV as GB18030, so that is read too. The whole file is checked
+before anything is written, and a file with any problem changes nothing: coordinators fix the
+spreadsheet and send it again, rather than chase a half-imported city. The caller's transaction
+holds the import (we only flush).
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from programs import audit
 from programs.accounts.models import User
@@ -27,43 +31,88 @@ from programs.directory.models import LEVEL_GRADES, SCHOOL_LEVELS, School, Schoo
 from programs.errors import NotFound
 from programs.i18n import N_
 from programs.study_tours.models import SchoolPlan
+from programs.study_tours.services import default_plan
+from programs.study_tours.terms import DEFAULT_CLASSES
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
-COLUMNS = {
-    "school": ("学校名称", "学校", "school", "school_name", "name"),
-    "town": ("镇街", "town"),
-    "level": ("类型", "学校类型", "level"),
+MAX_PLAN_CLASSES = 10  # SchoolPlan's check constraint
+
+# Each column: the Chinese and English names we report it by, then other spellings people use.
+# Spellings are compared after _normalise(): "Contact Name", "contact_name" and "CONTACT-NAME"
+# are the same header.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "school": ("学校名称", "school", "学校", "学校全称", "school name"),
+    "town": ("镇街", "town", "镇/街道", "镇街道", "所属镇街", "乡镇街道", "town code"),
+    "level": ("类型", "level", "学校类型", "学段", "school level", "school type"),
     "grade": ("年级", "grade"),
-    "classes": ("班级数", "classes"),
-    "students": ("学生数", "学生人数", "students"),
-    "address": ("地址", "address"),
-    "contact_name": ("联系人", "contact_name", "contact"),
-    "contact_phone": ("联系电话", "contact_phone", "phone"),
+    "classes": ("班级数", "classes", "班数", "班级数量", "number of classes", "class count"),
+    "students": (
+        "学生数",
+        "students",
+        "学生人数",
+        "人数",
+        "number of students",
+        "student count",
+    ),
+    "address": ("地址", "address", "学校地址"),
+    "contact_name": ("联系人", "contact_name", "联系人姓名", "contact", "contact person"),
+    "contact_phone": ("联系电话", "contact_phone", "联系人电话", "电话", "手机", "phone"),
     "visit_grade": ("研学年级", "visit_grade"),
-    "visit_classes": ("研学班级数", "visit_classes"),
+    "visit_classes": ("研学班级数", "visit_classes", "研学班数"),
 }
 REQUIRED = ("school", "town", "level", "grade", "classes", "students")
+OPTIONAL = ("address", "contact_name", "contact_phone", "visit_grade", "visit_classes")
+# Longest text each optional column may hold (the model's column sizes).
+TEXT_LIMITS = {"address": 200, "contact_name": 40, "contact_phone": 30}
+# Sanity limits that catch a slipped digit. Classes of more than 56 are being phased out (大班额),
+# so 100 a class is surely a mistake; it also keeps a plan of 10 classes within its 1,000 students.
+MAX_CLASSES = 200
+MAX_STUDENTS = 20_000
+MAX_PER_CLASS = 100
+
 LEVEL_WORDS = {
     "小学": "primary",
     "primary": "primary",
+    "primaryschool": "primary",
     "初中": "junior",
     "初级中学": "junior",
     "junior": "junior",
+    "juniormiddleschool": "junior",
     "高中": "senior",
     "高级中学": "senior",
     "senior": "senior",
+    "seniormiddleschool": "senior",
     "九年一贯制": "nine_year",
     "九年一贯制学校": "nine_year",
-    "nine_year": "nine_year",
+    "九年制": "nine_year",
+    "nineyear": "nine_year",
+    "nineyearschool": "nine_year",
 }
-# Columns that would hold a child's personal data: refused, whatever else the file holds.
-PERSONAL = re.compile(r"姓名|身份证|学号|出生|家长|student[_ ]?name|id[_ ]?number|birth", re.I)
+_CN_NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+# How schools write grades besides "5": 五年级, 5年级, 初一 (grade 7), 高三 (grade 12).
+GRADE_WORDS = (
+    {f"{word}年级": n for n, word in enumerate(_CN_NUMBERS, start=1)}
+    | {f"{n}年级": n for n in range(1, 13)}
+    | {f"初{word}": n for n, word in enumerate(_CN_NUMBERS[:3], start=7)}
+    | {f"高{word}": n for n, word in enumerate(_CN_NUMBERS[:3], start=10)}
+)
+# A header we do not read that looks like a child's personal data refuses the whole file: we
+# keep counts only, and a file that carries names should not travel further (PIPL art. 28, 31).
+PERSONAL = re.compile(
+    r"姓名|名字|身份证|证件|学号|学籍|出生|生日|性别|民族|家长|监护人|家庭|住址|户籍|籍贯"
+    r"|name|birth|dob|gender|sex|parent|guardian|idcard|identity|passport|studentid|studentno"
+    r"|homeaddress"
+)
+_BRACKETED_UNIT = re.compile(r"\([^()]*\)$")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in the file, where it is and how to fix it."""
+    """One thing wrong in the file: the line, the column as the file names it, and the message.
+
+    Whole-file problems (too large, not text, empty) have line 0 and no column.
+    """
 
     line: int
     column: str
@@ -73,336 +122,622 @@ class Problem:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did, or why it did nothing."""
+    """What an import did, or, when `problems` is not empty, why it did nothing.
+
+    `encoding` is how the file was read: "utf-8" (with or without BOM) or "gb18030"; empty when
+    the file could not be read as text at all.
+    """
 
     problems: list[Problem]
     created: int = 0
     updated: int = 0
     grades: int = 0
-    encoding: str = "utf-8"
-
-
-def _decode(data: bytes) -> tuple[str, str] | None:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def _header_map(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
-    problems: list[Problem] = []
-    found: dict[str, int] = {}
-    for index, raw in enumerate(header):
-        name = re.sub(r"\s+", "", raw).lower()
-        if PERSONAL.search(raw):
-            problems.append(
-                Problem(
-                    1,
-                    raw,
-                    N_(
-                        "Line 1: column “{column}” would hold a child's personal data. Fengqiao keeps only "
-                        "counts; delete that column and send the file again."
-                    ),
-                    {"column": raw},
-                )
-            )
-            continue
-        for key, names in COLUMNS.items():
-            if name in {n.lower() for n in names}:
-                found[key] = index
-    for key in REQUIRED:
-        if key not in found:
-            problems.append(
-                Problem(
-                    1,
-                    COLUMNS[key][0],
-                    N_(
-                        "Line 1: the column “{column}” is missing. The first line must name the columns: "
-                        "学校名称, 镇街, 类型, 年级, 班级数, 学生数."
-                    ),
-                    {"column": COLUMNS[key][0]},
-                )
-            )
-    return found, problems
-
-
-def _int(
-    value: str, line: int, column: str, low: int, high: int, problems: list[Problem]
-) -> int | None:
-    text = value.strip()
-    if not re.fullmatch(r"\d+", text):
-        problems.append(
-            Problem(
-                line,
-                column,
-                N_("Line {line}, column {column}: “{value}” is not a whole number."),
-                {"line": line, "column": column, "value": text[:40]},
-            )
-        )
-        return None
-    number = int(text)
-    if not low <= number <= high:
-        problems.append(
-            Problem(
-                line,
-                column,
-                N_("Line {line}, column {column}: {value} is outside {low} to {high}."),
-                {"line": line, "column": column, "value": number, "low": low, "high": high},
-            )
-        )
-        return None
-    return number
+    encoding: str = ""
 
 
 @dataclass
 class _SchoolRows:
+    """What the file says about one school, and on which line it said it first."""
+
+    name: str
     town: Town
     level: str
     line: int
-    grades: dict[int, tuple[int, int]] = field(default_factory=dict)
-    extra: dict[str, str] = field(default_factory=dict)
-    extra_lines: dict[str, int] = field(default_factory=dict)
+    town_column: str
+    level_column: str
+    grades: dict[int, tuple[int, int]] = field(default_factory=dict)  # grade: (classes, students)
+    grade_lines: dict[int, int] = field(default_factory=dict)
+    extra: dict[str, tuple[Any, int, str]] = field(default_factory=dict)  # key: (value, line, col)
 
 
 def import_schools(session: Session, actor: User, data: bytes, *, school_year: int) -> ImportResult:
-    """Read the file and, only if it has no problem at all, create and update schools."""
+    """Read a CSV of schools and their grades; only if it has no problem at all, create and
+    update the schools, replace their grades and save study-tour plans for `school_year`.
+
+    Coordinators only. Flushes, never commits: the caller's transaction holds the import.
+    """
     if actor.role != "coordinator":
         raise NotFound(N_("The page you asked for does not exist."))
     if len(data) > MAX_BYTES:
-        return ImportResult(
-            [Problem(0, "", N_("The file is larger than 2 MB; split it into parts."))]
+        return _whole_file(N_("The file is larger than 2 MB; split it into parts."))
+    text, encoding = _decode(data)
+    if text is None:
+        return _whole_file(
+            N_("The file is neither UTF-8 nor GB18030 text; save it as CSV (UTF-8).")
         )
-    decoded = _decode(data)
-    if decoded is None:
-        return ImportResult(
-            [
-                Problem(
-                    0, "", N_("The file is neither UTF-8 nor GB18030 text; save it as CSV (UTF-8).")
-                )
-            ]
-        )
-    text, encoding = decoded
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        return ImportResult([Problem(0, "", N_("The file is empty."))], encoding=encoding)
-    if len(rows) > MAX_ROWS + 1:
-        return ImportResult(
-            [
-                Problem(
-                    0,
-                    "",
-                    N_("The file has more than {max} rows; split it into parts."),
-                    {"max": MAX_ROWS},
-                )
-            ],
+    if not text.strip():
+        return _whole_file(N_("The file is empty."), encoding=encoding)
+    try:
+        header, rows, too_many = _read_rows(text)
+    except csv.Error:
+        return _whole_file(
+            N_(
+                "The file could not be read as CSV; in Excel choose “Save as”, "
+                "“CSV UTF-8 (comma delimited)”, and send it again."
+            ),
             encoding=encoding,
         )
-    columns, problems = _header_map(rows[0])
+    if too_many:
+        return _whole_file(
+            N_("The file has more than {max} rows; split it into parts."),
+            {"max": MAX_ROWS},
+            encoding=encoding,
+        )
+    columns, problems = _read_header(header)
     if problems:
         return ImportResult(problems, encoding=encoding)
-
-    towns = list(session.scalars(select(Town)))
-    by_town = {t.name: t for t in towns} | {t.code: t for t in towns}
-    schools: dict[tuple[int, str], _SchoolRows] = {}
-
-    def cell(row: list[str], key: str) -> str:
-        index = columns.get(key)
-        return row[index].strip() if index is not None and index < len(row) else ""
-
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        name = cell(row, "school")
-        if not name or len(name) > 120:
-            problems.append(
-                Problem(
-                    line,
-                    COLUMNS["school"][0],
-                    N_(
-                        "Line {line}, column {column}: give the school's full name (at most 120 characters)."
-                    ),
-                    {"line": line, "column": COLUMNS["school"][0]},
-                )
-            )
-            continue
-        town = by_town.get(cell(row, "town"))
-        if town is None:
-            problems.append(
-                Problem(
-                    line,
-                    COLUMNS["town"][0],
-                    N_(
-                        "Line {line}, column {column}: “{value}” is not a town of the city; use a name such as {examples}."
-                    ),
-                    {
-                        "line": line,
-                        "column": COLUMNS["town"][0],
-                        "value": cell(row, "town")[:40],
-                        "examples": "、".join(t.name for t in towns[:3]),
-                    },
-                )
-            )
-            continue
-        level = LEVEL_WORDS.get(cell(row, "level").lower())
-        if level is None:
-            problems.append(
-                Problem(
-                    line,
-                    COLUMNS["level"][0],
-                    N_(
-                        "Line {line}, column {column}: “{value}” is not a kind of school; write 小学, 初中, 高中 or 九年一贯制."
-                    ),
-                    {"line": line, "column": COLUMNS["level"][0], "value": cell(row, "level")[:40]},
-                )
-            )
-            continue
-        grade = _int(cell(row, "grade"), line, COLUMNS["grade"][0], 1, 12, problems)
-        classes = _int(cell(row, "classes"), line, COLUMNS["classes"][0], 0, 100, problems)
-        students = _int(cell(row, "students"), line, COLUMNS["students"][0], 0, 10_000, problems)
-        if None in (grade, classes, students):
-            continue
-        if grade not in LEVEL_GRADES[level]:
-            problems.append(
-                Problem(
-                    line,
-                    COLUMNS["grade"][0],
-                    N_("Line {line}, column {column}: a {level} has no grade {grade}."),
-                    {
-                        "line": line,
-                        "column": COLUMNS["grade"][0],
-                        "grade": grade,
-                        "level": {"msgid": SCHOOL_LEVELS[level]},
-                    },
-                )
-            )
-            continue
-        if students < classes:
-            problems.append(
-                Problem(
-                    line,
-                    COLUMNS["students"][0],
-                    N_(
-                        "Line {line}, column {column}: {students} students cannot fill {classes} classes."
-                    ),
-                    {
-                        "line": line,
-                        "column": COLUMNS["students"][0],
-                        "students": students,
-                        "classes": classes,
-                    },
-                )
-            )
-            continue
-        entry = schools.get((town.id, name))
-        if entry is None:
-            entry = schools[(town.id, name)] = _SchoolRows(town, level, line)
-        elif entry.level != level:
-            problems.append(
-                Problem(
-                    line,
-                    COLUMNS["level"][0],
-                    N_(
-                        "Line {line}, column {column}: line {first} gives this school another kind."
-                    ),
-                    {"line": line, "column": COLUMNS["level"][0], "first": entry.line},
-                )
-            )
-            continue
-        if grade in entry.grades:
-            problems.append(
-                Problem(
-                    line,
-                    COLUMNS["grade"][0],
-                    N_(
-                        "Line {line}, column {column}: grade {grade} of this school is given twice."
-                    ),
-                    {"line": line, "column": COLUMNS["grade"][0], "grade": grade},
-                )
-            )
-            continue
-        entry.grades[grade] = (classes, students)
-        for key in ("address", "contact_name", "contact_phone", "visit_grade", "visit_classes"):
-            if cell(row, key) and key not in entry.extra:
-                entry.extra[key] = cell(row, key)[:120]
-                entry.extra_lines[key] = line
-
-    for (_town_id, _name), entry in schools.items():
-        for key in ("visit_grade", "visit_classes"):
-            if key in entry.extra:
-                value = _int(
-                    entry.extra[key],
-                    entry.extra_lines[key],
-                    COLUMNS[key][0],
-                    1,
-                    12 if key == "visit_grade" else 10,
-                    problems,
-                )
-                if key == "visit_grade" and value is not None and value not in entry.grades:
-                    problems.append(
-                        Problem(
-                            entry.extra_lines[key],
-                            COLUMNS[key][0],
-                            N_(
-                                "Line {line}, column {column}: grade {grade} is not among this school's grades in the file."
-                            ),
-                            {
-                                "line": entry.extra_lines[key],
-                                "column": COLUMNS[key][0],
-                                "grade": value,
-                            },
-                        )
-                    )
+    if not rows:
+        return _whole_file(
+            N_("The file has only the header line; add one line per school and grade below it."),
+            encoding=encoding,
+        )
+    towns = list(session.scalars(select(Town).order_by(Town.code)))
+    schools, problems = _check_rows(rows, columns, header, towns)
     if problems:
         return ImportResult(problems, encoding=encoding)
-    return _apply(session, actor, schools, school_year, encoding)
-
-
-def _apply(
-    session: Session, actor: User, schools: dict, school_year: int, encoding: str
-) -> ImportResult:
-    existing = {(s.town_id, s.name): s for s in session.scalars(select(School))}
-    created = updated = grades = 0
-    for (town_id, name), entry in schools.items():
-        school = existing.get((town_id, name))
-        if school is None:
-            school = School(name=name, town_id=town_id, level=entry.level, status="active")
-            session.add(school)
-            created += 1
-            action = "school.imported"
-        else:
-            school.level = entry.level
-            school.status = "active"
-            updated += 1
-            action = "school.reimported"
-        if "address" in entry.extra:
-            school.address = entry.extra["address"]
-        school.grades = [
-            SchoolGrade(grade=g, classes=c, students=n)
-            for g, (c, n) in sorted(entry.grades.items())
-        ]
-        grades += len(entry.grades)
-        session.flush()
-        if {"visit_grade", "contact_name", "contact_phone"} & entry.extra.keys():
-            _save_plan(session, school, entry, school_year)
-        audit.record(session, action, school, actor_id=actor.id, grades=len(entry.grades))
+    created, updated, grades = _apply(session, actor, schools, school_year)
     return ImportResult([], created, updated, grades, encoding)
 
 
-def _save_plan(session: Session, school: School, entry: _SchoolRows, school_year: int) -> None:
-    from programs.study_tours.services import default_plan
+# --- Reading the file ---------------------------------------------------------------------------
 
-    plan = session.scalar(
-        select(SchoolPlan).where(
-            SchoolPlan.school_id == school.id, SchoolPlan.school_year == school_year
+
+def _whole_file(
+    msgid: str, params: dict[str, Any] | None = None, *, encoding: str = ""
+) -> ImportResult:
+    return ImportResult([Problem(0, "", msgid, params or {})], encoding=encoding)
+
+
+def _decode(data: bytes) -> tuple[str | None, str]:
+    # UTF-16 (Excel's "Unicode text") and binary files hold NUL bytes; GB18030 would "decode"
+    # them into nonsense that then fails as missing columns, which would mislead.
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data:
+        return None, ""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        return None, ""
+
+
+def _read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]], bool]:
+    """The header, the non-blank data rows with the line each starts on, and whether there were
+    more than MAX_ROWS of them."""
+    first_line = text.split("\n", 1)[0]
+    # A comma, as Excel writes CSV in China; a tab or semicolon if the header has more of those
+    # (a sheet pasted as text, or Excel set up for Europe).
+    delimiter = max((",", "\t", ";"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+    rows: list[tuple[int, list[str]]] = []
+    line = reader.line_num + 1
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            if len(rows) == MAX_ROWS:
+                return header, rows, True
+            rows.append((line, row))
+        line = reader.line_num + 1
+    return header, rows, False
+
+
+def _normalise(header: str) -> str:
+    text = unicodedata.normalize("NFKC", header).strip().lower()
+    text = re.sub(r"[\s_\-/]+", "", text)
+    return _BRACKETED_UNIT.sub("", text) or text  # "学生数（人）" is 学生数
+
+
+_ALIASES = {_normalise(name): key for key, names in COLUMNS.items() for name in names}
+
+
+def _read_header(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
+    """Which column holds what, or the problems with the first line."""
+    columns: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, raw in enumerate(header):
+        name = raw.strip()
+        key = _ALIASES.get(_normalise(name))
+        if key is None:
+            if PERSONAL.search(_normalise(name)):
+                problems.append(
+                    Problem(
+                        1,
+                        name,
+                        N_(
+                            "Line 1: column “{column}” would hold a child's personal data. "
+                            "Fengqiao keeps only counts; delete that column and send the file "
+                            "again."
+                        ),
+                        {"column": name},
+                    )
+                )
+            continue  # other columns (序号, 备注, ...) are not read
+        if key in columns:
+            problems.append(
+                Problem(
+                    1,
+                    name,
+                    N_("Line 1: the column “{column}” appears twice; delete one of them."),
+                    {"column": name},
+                )
+            )
+            continue
+        columns[key] = index
+    english = bool(header) and all(h.isascii() for h in header if h.strip())
+    for key in REQUIRED:
+        if key not in columns:
+            column = COLUMNS[key][1 if english else 0]
+            problems.append(
+                Problem(
+                    1,
+                    column,
+                    N_(
+                        "Line 1: the column “{column}” is missing. The first line must name the "
+                        "columns: 学校名称, 镇街, 类型, 年级, 班级数, 学生数."
+                    ),
+                    {"column": column},
+                )
+            )
+    return columns, problems
+
+
+# --- Checking every line ------------------------------------------------------------------------
+
+
+class _Checker:
+    """Collects the problems of one file, each with its line, column and message."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, column: str, msgid: str, **params: Any) -> None:
+        self.problems.append(
+            Problem(line, column, msgid, {"line": line, "column": column, **params})
         )
-    ) or default_plan(session, school, school_year)
-    if "visit_grade" in entry.extra:
-        plan.grade = int(entry.extra["visit_grade"])
-        classes, students = entry.grades[plan.grade]
-        plan.classes = min(int(entry.extra.get("visit_classes", 2)), max(1, classes))
-        plan.students = max(1, round(students / max(1, classes) * plan.classes))
-    plan.contact_name = entry.extra.get("contact_name", plan.contact_name or "")[:40]
-    plan.contact_phone = entry.extra.get("contact_phone", plan.contact_phone or "")[:30]
-    session.add(plan)
+
+    def count(self, value: str, line: int, column: str, low: int, high: int) -> int | None:
+        """A whole number from low to high, or None after reporting why not."""
+        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+        match = re.fullmatch(r"([+-]?\d+)(?:\.0*)?", text)
+        if match is None:
+            self.add(
+                line,
+                column,
+                N_("Line {line}, column {column}: “{value}” is not a whole number."),
+                value=value[:40],
+            )
+            return None
+        number = int(match.group(1))
+        if number < 0:
+            self.add(
+                line,
+                column,
+                N_("Line {line}, column {column}: “{value}” is negative; counts start at 0."),
+                value=value[:40],
+            )
+            return None
+        if not low <= number <= high:
+            self.add(
+                line,
+                column,
+                N_("Line {line}, column {column}: {value} is outside {low} to {high}."),
+                value=number,
+                low=low,
+                high=high,
+            )
+            return None
+        return number
+
+    def grade(self, value: str, line: int, column: str) -> int | None:
+        """A grade 1 to 12, written 5, 五年级, 5年级, 初一 or 高三."""
+        word = unicodedata.normalize("NFKC", value).strip()
+        if word in GRADE_WORDS:
+            return GRADE_WORDS[word]
+        return self.count(value, line, column, 1, 12)
+
+    def empty(self, line: int, column: str) -> None:
+        self.add(line, column, N_("Line {line}, column {column}: the cell is empty; fill it in."))
+
+
+def _check_rows(
+    rows: list[tuple[int, list[str]]],
+    columns: dict[str, int],
+    header: list[str],
+    towns: list[Town],
+) -> tuple[dict[str, _SchoolRows], list[Problem]]:
+    check = _Checker()
+    by_name = {_key(t.name): t for t in towns}
+    by_code = {t.code.upper(): t for t in towns}
+    examples = [t.name for t in towns[:3]]
+    col = {key: header[index].strip() for key, index in columns.items()}
+    schools: dict[str, _SchoolRows] = {}
+
+    for line, row in rows:
+
+        def cell(key: str, row: list[str] = row) -> str:
+            index = columns.get(key)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        name = " ".join(cell("school").split())
+        if not name or len(name) > 120:
+            check.add(
+                line,
+                col["school"],
+                N_(
+                    "Line {line}, column {column}: give the school's full name (at most 120 "
+                    "characters)."
+                ),
+            )
+        town_text = cell("town")
+        town = by_name.get(_key(town_text)) or by_code.get(town_text.upper())
+        if not town_text:
+            check.empty(line, col["town"])
+        elif town is None:
+            check.add(
+                line,
+                col["town"],
+                N_(
+                    "Line {line}, column {column}: “{value}” is not a town of the city; use a "
+                    "name such as {examples}."
+                ),
+                value=town_text[:40],
+                examples=examples,
+            )
+        level_text = cell("level")
+        level = LEVEL_WORDS.get(_normalise(level_text))
+        if not level_text:
+            check.empty(line, col["level"])
+        elif level is None:
+            check.add(
+                line,
+                col["level"],
+                N_(
+                    "Line {line}, column {column}: “{value}” is not a kind of school; write "
+                    "小学, 初中, 高中 or 九年一贯制."
+                ),
+                value=level_text[:40],
+            )
+        numbers: dict[str, int | None] = {}
+        for key in ("grade", "classes", "students"):
+            text = cell(key)
+            if not text:
+                check.empty(line, col[key])
+                numbers[key] = None
+            elif key == "grade":
+                numbers[key] = check.grade(text, line, col[key])
+            else:
+                high = MAX_CLASSES if key == "classes" else MAX_STUDENTS
+                numbers[key] = check.count(text, line, col[key], 0, high)
+        grade, classes, students = numbers["grade"], numbers["classes"], numbers["students"]
+        if classes is not None and students is not None:
+            if students < classes:
+                check.add(
+                    line,
+                    col["students"],
+                    N_(
+                        "Line {line}, column {column}: {students} students cannot fill "
+                        "{classes} classes."
+                    ),
+                    students=students,
+                    classes=classes,
+                )
+            elif students > classes * MAX_PER_CLASS and classes > 0:
+                check.add(
+                    line,
+                    col["students"],
+                    N_(
+                        "Line {line}, column {column}: {students} students in {classes} classes "
+                        "is more than {max} a class; check both numbers."
+                    ),
+                    students=students,
+                    classes=classes,
+                    max=MAX_PER_CLASS,
+                )
+            elif classes == 0 and students > 0:
+                check.add(
+                    line,
+                    col["classes"],
+                    N_(
+                        "Line {line}, column {column}: {students} students need at least one "
+                        "class; enter the number of classes."
+                    ),
+                    students=students,
+                )
+        extra = _check_optional(check, line, cell, col)
+
+        if town is None or level is None or not name or len(name) > 120:
+            continue
+        school = schools.get(name)
+        if school is None:
+            school = schools[name] = _SchoolRows(name, town, level, line, col["town"], col["level"])
+        elif school.town is not town:
+            check.add(
+                line,
+                col["town"],
+                N_(
+                    "Line {line}, column {column}: line {first} puts this school in {town}; a "
+                    "school belongs to one town, so use the same town on every line."
+                ),
+                first=school.line,
+                town=school.town.name,
+            )
+            continue
+        elif school.level != level:
+            check.add(
+                line,
+                col["level"],
+                N_("Line {line}, column {column}: line {first} gives this school another kind."),
+                first=school.line,
+            )
+            continue
+        for key, found in extra.items():
+            school.extra.setdefault(key, found)
+        if grade is None:
+            continue
+        if grade not in LEVEL_GRADES[level]:
+            taught = LEVEL_GRADES[level]
+            check.add(
+                line,
+                col["grade"],
+                N_(
+                    "Line {line}, column {column}: a school of the kind “{level}” teaches grades "
+                    "{first} to {last}, not grade {grade}; correct the grade or the kind of "
+                    "school."
+                ),
+                level={"msgid": SCHOOL_LEVELS[level], "params": {}},
+                first=taught[0],
+                last=taught[-1],
+                grade=grade,
+            )
+        elif grade in school.grades:
+            check.add(
+                line,
+                col["grade"],
+                N_(
+                    "Line {line}, column {column}: grade {grade} of this school is already on "
+                    "line {first}; keep one of the two lines."
+                ),
+                grade=grade,
+                first=school.grade_lines[grade],
+            )
+        elif classes is not None and students is not None and _sound(classes, students):
+            school.grades[grade] = (classes, students)
+            school.grade_lines[grade] = line
+
+    for school in schools.values():
+        _check_plan(check, school)
+    check.problems.sort(key=lambda p: p.line)  # stable: a line's problems stay in column order
+    return schools, check.problems
+
+
+def _sound(classes: int, students: int) -> bool:
+    return classes <= students <= classes * MAX_PER_CLASS
+
+
+def _key(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _check_optional(
+    check: _Checker, line: int, cell: Any, col: dict[str, str]
+) -> dict[str, tuple[Any, int, str]]:
+    """The optional values of one line that are given and sound, keyed by column."""
+    found: dict[str, tuple[Any, int, str]] = {}
+    for key in OPTIONAL:
+        text = cell(key)
+        if not text:
+            continue
+        value: Any
+        if key in TEXT_LIMITS:
+            value = " ".join(text.split())
+            if len(value) > TEXT_LIMITS[key]:
+                check.add(
+                    line,
+                    col[key],
+                    N_("Line {line}, column {column}: write at most {max} characters here."),
+                    max=TEXT_LIMITS[key],
+                )
+                continue
+        elif key == "visit_grade":
+            value = check.grade(text, line, col[key])
+        else:
+            value = check.count(text, line, col[key], 1, MAX_PLAN_CLASSES)
+        if value is not None:
+            found[key] = (value, line, col[key])
+    return found
+
+
+def _check_plan(check: _Checker, school: _SchoolRows) -> None:
+    """The grade that comes must be one the file gives, with enough classes for the group."""
+    if "visit_grade" not in school.extra:
+        if "visit_classes" in school.extra:
+            _value, line, column = school.extra["visit_classes"]
+            check.add(
+                line,
+                column,
+                N_(
+                    "Line {line}, column {column}: say which grade comes (研学年级) as well as "
+                    "how many of its classes."
+                ),
+            )
+        return
+    grade, line, column = school.extra["visit_grade"]
+    if grade not in school.grades:
+        check.add(
+            line,
+            column,
+            N_(
+                "Line {line}, column {column}: grade {grade} is not among this school's grades "
+                "in the file."
+            ),
+            grade=grade,
+        )
+        return
+    classes = school.grades[grade][0]
+    wanted = _plan_classes(school)
+    if "visit_classes" in school.extra:
+        _value, line, column = school.extra["visit_classes"]
+    if wanted > classes:
+        check.add(
+            line,
+            column,
+            N_(
+                "Line {line}, column {column}: the school has only {classes} classes in grade "
+                "{grade}; bring fewer classes."
+            ),
+            classes=classes,
+            grade=grade,
+        )
+        return
+
+
+def _plan_classes(school: _SchoolRows) -> int:
+    """The classes that come: as the file says, else two (or all the grade has, if fewer; at
+    least one, so a grade without classes is reported rather than planned)."""
+    if "visit_classes" in school.extra:
+        return int(school.extra["visit_classes"][0])
+    grade = school.extra["visit_grade"][0]
+    return max(1, min(DEFAULT_CLASSES, school.grades[grade][0]))
+
+
+def _share(students: int, classes: int, coming: int) -> int:
+    """Students in `coming` of `classes` classes, rounded half up (round() rounds half to even)."""
+    return (2 * students * coming + classes) // (2 * classes)
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def _apply(
+    session: Session, actor: User, schools: dict[str, _SchoolRows], school_year: int
+) -> tuple[int, int, int]:
+    """Create, update and audit; one query for the schools (and one for their grades), one for
+    their plans, whatever the size of the file."""
+    town_ids = sorted({s.town.id for s in schools.values()})
+    existing = {
+        (s.town_id, s.name): s
+        for s in session.scalars(
+            select(School).where(School.town_id.in_(town_ids)).options(selectinload(School.grades))
+        )
+    }
+    plans = {
+        p.school_id: p
+        for p in session.scalars(
+            select(SchoolPlan)
+            .join(SchoolPlan.school)
+            .where(School.town_id.in_(town_ids), SchoolPlan.school_year == school_year)
+        )
+    }
+    done: list[tuple[School, _SchoolRows, dict[str, Any] | None]] = []
+    for rows in schools.values():
+        school = existing.get((rows.town.id, rows.name))
+        before = None
+        if school is None:
+            school = School(name=rows.name, town_id=rows.town.id, level=rows.level, status="active")
+            session.add(school)
+        else:
+            before = {
+                "level": school.level,
+                "address": school.address,
+                "grades": [[g.grade, g.classes, g.students] for g in school.grades],
+            }
+            school.level = rows.level
+        if "address" in rows.extra:
+            school.address = rows.extra["address"][0]
+        _replace_grades(school, rows.grades)
+        done.append((school, rows, before))
+    session.flush()  # new schools get their ids for the plans and the audit trail
+
+    for school, rows, before in done:
+        plan = _save_plan(session, school, rows, plans.get(school.id), school_year)
+        details: dict[str, Any] = {
+            "source": "csv",
+            "grades": [[g, c, s] for g, (c, s) in sorted(rows.grades.items())],
+        }
+        if before is not None:
+            details["before"] = before
+        if plan is not None:
+            details["plan"] = {
+                "school_year": school_year,
+                "grade": plan.grade,
+                "classes": plan.classes,
+                "students": plan.students,
+            }
+        action = "school.created" if before is None else "school.updated"
+        audit.record(session, action, school, actor_id=actor.id, **details)
+    session.flush()
+    created = sum(1 for _s, _r, before in done if before is None)
+    grades = sum(len(rows.grades) for rows in schools.values())
+    return created, len(done) - created, grades
+
+
+def _replace_grades(school: School, grades: dict[int, tuple[int, int]]) -> None:
+    """Make the school's grade rows the file's; rows kept are updated in place (their notes
+    stay), rows the file no longer gives are deleted."""
+    current = {row.grade: row for row in school.grades}
+    for row in list(school.grades):
+        if row.grade not in grades:
+            school.grades.remove(row)  # delete-orphan removes it
+    for grade, (classes, students) in sorted(grades.items()):
+        row = current.get(grade)
+        if row is None:
+            school.grades.append(SchoolGrade(grade=grade, classes=classes, students=students))
+        else:
+            row.classes, row.students = classes, students
+
+
+def _save_plan(
+    session: Session,
+    school: School,
+    rows: _SchoolRows,
+    plan: SchoolPlan | None,
+    school_year: int,
+) -> SchoolPlan | None:
+    """Create or update the school's plan when the file says who comes or whom to call."""
+    if not {"visit_grade", "contact_name", "contact_phone"} & rows.extra.keys():
+        return None
+    if "visit_grade" in rows.extra:
+        grade = rows.extra["visit_grade"][0]
+        classes, students = rows.grades[grade]
+        coming = _plan_classes(rows)
+        if plan is None:
+            plan = SchoolPlan(
+                school_id=school.id,
+                school_year=school_year,
+                preferred_weekdays=[],
+                preferred_months=[],
+            )
+            session.add(plan)
+        plan.grade = grade
+        plan.classes = coming
+        plan.students = _share(students, classes, coming)
+    elif plan is None:
+        plan = default_plan(session, school, school_year)
+        session.add(plan)
+    if "contact_name" in rows.extra:
+        plan.contact_name = rows.extra["contact_name"][0]
+    if "contact_phone" in rows.extra:
+        plan.contact_phone = rows.extra["contact_phone"][0]
+    return plan
