@@ -128,6 +128,7 @@ class PlanInput:
     preferred_months: list[int]
     contact_name: str
     contact_phone: str
+    term: str | None = None
 
 
 def save_plan(
@@ -150,6 +151,8 @@ def save_plan(
         raise DomainError(N_("Choose weekdays from the list."), field="preferred_weekdays")
     if any(m not in range(1, 13) for m in data.preferred_months):
         raise DomainError(N_("Choose months from the list."), field="preferred_months")
+    if data.term not in (None, "autumn", "spring"):
+        raise DomainError(N_("Choose a term from the list."), field="term")
     plan = plan_of(session, school, school_year)
     for name, value in vars(data).items():
         setattr(plan, name, value)

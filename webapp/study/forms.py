@@ -90,6 +90,14 @@ class PlanForm(FlaskForm):
     preferred_months = MultiCheckboxField(_l("Preferred months"), coerce=int)
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=40)])
     contact_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    term = SelectField(
+        _l("Term of the visit"),
+        choices=[
+            SelectChoice("", _l("Either term (the planner splits the year evenly)")),
+            SelectChoice("autumn", _l("Autumn term")),
+            SelectChoice("spring", _l("Spring term")),
+        ],
+    )
 
     def load(self, grades: list[int], opening_weekdays: list[int]) -> PlanForm:
         self.grade.choices = options(

@@ -588,6 +588,7 @@ def school_plan(school_id: int):
                     preferred_months=form.preferred_months.data,
                     contact_name=form.contact_name.data or "",
                     contact_phone=form.contact_phone.data or "",
+                    term=form.term.data or None,
                 ),
             )
         if not failed:
