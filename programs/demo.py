@@ -620,6 +620,7 @@ def _study_base(session: Session, base: StudyBase, today: date) -> int:
     school_user = session.scalar(select(User).where(User.username == "school"))
     year = school_year_of(today)
     study_demo.load_closures(session, coordinator, [year - 1, year])
+    study_demo.load_wishes(session, year)
     return study_demo.load_history(session, base, coordinator, today) + (
         study_demo.load_coming_weeks(session, base, coordinator, school_user, today)
     )

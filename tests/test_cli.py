@@ -45,6 +45,12 @@ def test_fresh_database_upgrade_demo_and_tick_are_repeatable(env):
     assert "holiday_data" in tick.stdout and "'provisional': [2027]" in tick.stdout
     again = run(env, "tick", "--today", "2026-11-28")
     assert "'changed': []" in again.stdout
+    planned = run(
+        env, "plan-study-tours", "--term", "2027-spring", "--today", "2026-11-28", "--apply"
+    )
+    assert planned.returncode == 0, planned.stderr
+    assert "0 not placed" in planned.stdout and "applied:" in planned.stdout
+    assert run(env, "plan-study-tours", "--term", "spring-2027").returncode == 2
 
 
 def test_commands_refuse_an_unmigrated_database(env):

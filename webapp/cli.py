@@ -143,6 +143,61 @@ def tick(today_text: str | None) -> None:
     click.echo(f"mail sent: {report.mail_sent}")
 
 
+@main.command("plan-study-tours")
+@click.option("--term", "term_code", required=True, help="e.g. 2027-spring or 2026-autumn")
+@click.option("--apply", "apply_", is_flag=True, help="also add the visits as drafts")
+@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (default: today in Shanghai)")
+def plan_study_tours(term_code: str, apply_: bool, today_text: str | None) -> None:
+    """Plan a term of the study base; print what it did and what it could not."""
+    from datetime import date
+
+    from calendars.workdays import today as shanghai_today
+    from programs.accounts.models import User
+    from programs.errors import DomainError
+    from programs.i18n import translate
+    from programs.study_tours import planner
+    from programs.study_tours.terms import Term
+
+    database = _database(_settings())
+    _require_schema(database)
+    today = date.fromisoformat(today_text) if today_text else shanghai_today()
+    try:
+        term = Term.parse(term_code)
+    except DomainError as error:
+        click.echo(translate(error.msgid, "zh_Hans", error.params), err=True)
+        sys.exit(2)
+    with database.transaction() as session:
+        coordinator = session.scalar(
+            select(User)
+            .where(User.role == "coordinator", User.status == "active")
+            .order_by(User.id)
+        )
+        if coordinator is None:
+            click.echo(
+                "No active coordinator account: create one with `fengqiao create-user`.", err=True
+            )
+            sys.exit(1)
+        draft = planner.run(session, coordinator, term, today)
+        m = draft.result["metrics"]
+        click.echo(
+            f"{term.code}: {m['schools_due']} due, {m['placed_base']} at the base, "
+            f"{m['placed_touring']} touring, {m['unplaced']} not placed, "
+            f"wishes met {m['preferences_met']}/{m['with_preferences']}, "
+            f"seats used {m['seat_utilisation_used']:.0%}"
+            + ("  [provisional holiday data]" if draft.provisional else "")
+        )
+        if draft.result["shortfall"]:
+            message = draft.result["shortfall"]["message"]
+            click.echo(translate(message["msgid"], "zh_Hans", message["params"]))
+        if apply_:
+            applied = planner.apply(session, coordinator, draft.id, today)
+            click.echo(
+                f"applied: {applied.created} draft visits, {applied.replaced} replaced, {len(applied.skipped)} skipped"
+            )
+        else:
+            click.echo(f"draft {draft.id} kept; apply it on the planner page or with --apply")
+
+
 @main.group()
 def translations() -> None:
     """Message catalogs."""

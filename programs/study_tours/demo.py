@@ -349,3 +349,19 @@ def load_coming_weeks(
                 )
     session.flush()
     return created
+
+
+def load_wishes(session: Session, school_year: int) -> None:
+    """Some schools' wishes for this year (a weekday, months), as schools tell the base."""
+    rng = random.Random(SEED + school_year)
+    for school in session.scalars(
+        select(School).where(School.status == "active").order_by(School.id)
+    ):
+        plan = services.plan_of(session, school, school_year)
+        if plan.preferred_weekdays or plan.preferred_months:
+            continue
+        if rng.random() < 0.35:
+            plan.preferred_weekdays = [rng.choice([1, 3])]
+        if rng.random() < 0.3:
+            plan.preferred_months = sorted(rng.sample([3, 4, 5, 6], 2))
+    session.flush()

@@ -411,3 +411,16 @@ def test_moving_to_national_day_is_refused_at_once_in_plain_words(login, session
     assert response.status_code == 302
     session.expire_all()
     assert session.get(Visit, visit.id).session.on == date(2027, 3, 18)
+
+
+def test_the_planner_page_runs_compares_and_applies(login, session):
+    client = login("coordinator")
+    url = "/study/planner?term=2027-spring"
+    assert "运行排程" in client.get(url).get_data(as_text=True)
+    assert post_form(client, url, {"action": "run"}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "新增" in page and "暂定" in page  # new placements; 2027 is provisional
+    draft_id = re.search(r'name="draft_id" value="(\d+)"', page).group(1)
+    response = post_form(client, url, {"action": "apply", "draft_id": draft_id})
+    assert response.status_code == 302
+    assert session.scalar(select(Visit).where(Visit.source == "planner")) is not None

@@ -796,3 +796,67 @@ def import_schools():
             return redirect(url_for("study.schools"))
     status = 422 if form.is_submitted() else 200
     return render_template("study/import.html", form=form, result=result), status
+
+
+# --- The planner ----------------------------------------------------------------------------
+
+
+@bp.route("/planner", methods=["GET", "POST"])
+@roles_required("coordinator")
+def planner_page():
+    """Run the planner for a term, compare its draft with the current plan, apply it."""
+    from programs.study_tours import planner
+
+    session = db_session()
+    term = _term()
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        action = request.form.get("action")
+        if action == "run":
+            planner.run(session, current_user, term, shanghai_today())
+            flash(
+                t(
+                    N_(
+                        "The planner has made a draft. Nothing has changed yet: compare it below, then apply it."
+                    )
+                ),
+                "success",
+            )
+        elif action == "apply":
+            with attempt() as failed:
+                applied = planner.apply(
+                    session,
+                    current_user,
+                    request.form.get("draft_id", type=int) or 0,
+                    shanghai_today(),
+                )
+            if not failed:
+                flash(
+                    t(
+                        N_(
+                            "{created} visits added as drafts ({replaced} earlier planner drafts replaced, {skipped} skipped). Review them, then publish."
+                        ),
+                        {
+                            "created": applied.created,
+                            "replaced": applied.replaced,
+                            "skipped": len(applied.skipped),
+                        },
+                    ),
+                    "success",
+                )
+                return redirect(url_for("study.overview", term=term.code))
+        return redirect(url_for("study.planner_page", term=term.code))
+    draft = planner.latest_draft(session, term)
+    names = {s.id: s for s in session.scalars(select(School))}
+    activities = {a.id: a.name for a in session.scalars(select(Activity))}
+    instructors = {i.id: i.name for i in session.scalars(select(Instructor))}
+    return render_template(
+        "study/planner.html",
+        term=term,
+        draft=draft,
+        schools=names,
+        activity_names=activities,
+        instructor_names=instructors,
+        action_form=ActionForm(),
+    )
