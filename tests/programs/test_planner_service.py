@@ -82,3 +82,32 @@ def test_the_coordinator_chooses_the_term_others_are_split_evenly(session):
         d.school.id for d in planner.schools_due(session, Term(2026, "autumn"))
     }
     assert chosen.id in {d.school.id for d in planner.schools_due(session, SPRING)}
+
+
+def test_a_term_the_base_cannot_hold_gets_an_honest_shortfall(session, coordinator):
+    from programs.calendar import services as calendar_services
+
+    calendar_services.add_closure(
+        session,
+        coordinator,
+        calendar_services.ClosureInput(
+            scope="all_schools",
+            scope_id=None,
+            kind="vacation",
+            starts_on=date(2027, 3, 8),
+            ends_on=date(2027, 7, 10),
+            reason="test: schools out from March",
+        ),
+    )
+    due = planner.schools_due(session, SPRING)
+    draft = planner.run(session, coordinator, SPRING, TODAY)
+    result = draft.result
+    unplaced = sorted(u["school_id"] for u in result["unplaced"])
+    shortfall = result["shortfall"]
+    assert unplaced and shortfall is not None
+    assert sorted(shortfall["school_ids"]) == unplaced
+    assert result["metrics"]["unplaced"] == len(unplaced)
+    assert len(result["placements"]) + len(unplaced) == len(due)
+    assert all(p["on"] < "2027-03-08" for p in result["placements"])
+    assert shortfall["message"]["params"]["count"] == len(unplaced)
+    assert shortfall["sessions_short"] >= 1

@@ -424,3 +424,26 @@ def test_the_planner_page_runs_compares_and_applies(login, session):
     response = post_form(client, url, {"action": "apply", "draft_id": draft_id})
     assert response.status_code == 302
     assert session.scalar(select(Visit).where(Visit.source == "planner")) is not None
+
+
+def test_the_planner_page_says_how_short_the_term_is(login, session):
+    client = login("coordinator")
+    response = post_form(
+        client,
+        "/calendar/closures/new",
+        {
+            "scope": "all_schools",
+            "target": "0",
+            "kind": "vacation",
+            "starts_on": "2027-03-08",
+            "ends_on": "2027-07-10",
+            "reason": "春季停课",
+        },
+    )
+    assert response.status_code == 302
+    url = "/study/planner?term=2027-spring"
+    post_form(client, url, {"action": "run"})
+    page = client.get(url).get_data(as_text=True)
+    unplaced = int(re.search(r'<span class="num">(\d+)</span> 未能安排', page).group(1))
+    assert unplaced > 0
+    assert f"{unplaced} 所学校无法安排" in page
