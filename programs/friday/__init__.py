@@ -1,0 +1,1 @@
+"""Friday Law Service Day: requests, pairings, rosters, visits and office hours."""
