@@ -154,9 +154,7 @@ def test_a_consultant_over_their_friday_limit_is_refused(session, users, firm):
     assert "over_friday_limit" in [r[0] for r in caught.value.reasons]
 
 
-def test_a_recorded_visit_lists_its_problems_and_follow_ups_become_requests(
-    session, users, firm
-):
+def test_a_recorded_visit_lists_its_problems_and_follow_ups_become_requests(session, users, firm):
     request = _ask(session, users["enterprise"], firm, today=date(2026, 11, 1))
     consultant = services.current_pairing(session, firm.id).consultant
     friday = date(2026, 11, 20)
@@ -164,15 +162,18 @@ def test_a_recorded_visit_lists_its_problems_and_follow_ups_become_requests(
         session, users["coordinator"], request.id, consultant.id, friday, today=date(2026, 11, 1)
     )
     assert visit.status == "published"
-    actor = session.scalar(select(User).where(User.consultant_id == consultant.id)) or users[
-        "coordinator"
-    ]
+    actor = (
+        session.scalar(select(User).where(User.consultant_id == consultant.id))
+        or users["coordinator"]
+    )
     record = services.RecordInput(
         met="总经理、人事主管",
         minutes=90,
         problems=(
             services.ProblemInput("labour", "三名员工未签书面劳动合同", solved=True),
-            services.ProblemInput("contracts", "供货合同缺少违约条款", solved=False, follow_up=True),
+            services.ProblemInput(
+                "contracts", "供货合同缺少违约条款", solved=False, follow_up=True
+            ),
         ),
     )
     services.record_visit(session, actor, visit.id, record, today=TODAY)
