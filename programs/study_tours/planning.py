@@ -1696,7 +1696,7 @@ def _result(planner: _Planner) -> Plan:
         else:
             assert option.source is not None
             if option.source.instructor_ids is not None:
-                instructors = tuple(option.source.instructor_ids)
+                instructors = tuple(sorted(set(option.source.instructor_ids)))
             else:
                 instructors = tuple(sorted(planner.inst[o]))
             others = tuple(sorted(planner.schools[k].info.id for k in planner.groups[o] if k != i))
@@ -1955,6 +1955,13 @@ def _rerun(pi: PlanningInput) -> tuple[_Planner, Plan]:
     return planner, _result(planner)
 
 
+def _planned(pi: PlanningInput) -> Plan:
+    """The plan `plan()` makes of an input, without a shortfall account of its own."""
+    planner = _Planner(pi)
+    planner.run()
+    return _result(planner)
+
+
 def _short_after(planner: _Planner) -> list[int]:
     return [i for i in planner.placeable() if planner.assign[i] is None]
 
@@ -2005,8 +2012,11 @@ def _shortfall(
             if not _short_after(fewer_planner):
                 months, days, trial = keep, fewer, fewer_plan
         slots = extra(days)
+        # The figures are those of the plan the suggestion gives, planned as `plan()` would.
+        final = _planned(replace(pi, base_slots=pi.base_slots + slots))
+        sessions = max(1, sessions_used(final) - sessions_used(result))
         return Shortfall(
-            sessions_short=max(1, sessions_used(trial) - sessions_used(result)),
+            sessions_short=sessions,
             school_ids=tuple(sorted(planner.schools[i].info.id for i in short_ids)),
             unplaceable_ids=unplaceable,
             weekday=weekday,
@@ -2021,7 +2031,7 @@ def _shortfall(
                 ),
                 {
                     "count": count,
-                    "sessions": max(1, sessions_used(trial) - sessions_used(result)),
+                    "sessions": sessions,
                     "weekday": weekday_name(weekday),
                     "months": [_month_name(m) for _, m in months],
                 },
@@ -2033,7 +2043,7 @@ def _shortfall(
             trial_planner, trial = _rerun(wider)
             if _short_after(trial_planner):
                 continue
-            sessions = max(1, sessions_used(trial) - sessions_used(result))
+            sessions = max(1, sessions_used(_planned(wider)) - sessions_used(result))
             return Shortfall(
                 sessions_short=sessions,
                 school_ids=tuple(sorted(planner.schools[i].info.id for i in short_ids)),
