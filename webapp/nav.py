@@ -23,6 +23,11 @@ ALL = frozenset(
 ITEMS = [
     NavItem("home.index", _l("Home"), ALL),
     NavItem("calendar.month", _l("Calendar"), ALL),
+    NavItem(
+        "friday.index",
+        _l("Friday service"),
+        frozenset({"coordinator", "consultant", "enterprise", "chamber"}),
+    ),
     NavItem("study.overview", _l("Study base"), frozenset({"coordinator"})),
     NavItem("study.request_visit", _l("Ask for a study-tour date"), frozenset({"school"})),
     NavItem("study.sessions", _l("Sessions"), frozenset({"instructor"})),

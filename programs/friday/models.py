@@ -44,7 +44,7 @@ REQUEST_SOURCES = {
     "labour": N_("From the labour-dispute loop"),
 }
 REQUEST_STATUSES = {
-    "open": N_("Waiting"),
+    "open": N_("Awaiting a Friday"),
     "scheduled": N_("On the roster"),
     "done": N_("Visited"),
     "cancelled": N_("Cancelled"),

@@ -1,0 +1,104 @@
+"""The Friday pages: a firm asks, the coordinator books (the rules refuse a holiday Friday in
+plain words), the consultant records the visit, the firm sees its problems."""
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from calendars import working_fridays
+from programs.accounts.models import User
+from programs.friday.models import FridayRequest, FridayVisit, Pairing
+from tests.helpers import post_form
+
+
+def _ask(client) -> int:
+    html = client.get("/friday/requests/new").get_data(as_text=True)
+    friday = re.search(r'name="preferred_fridays" type="checkbox" value="([0-9-]+)"', html)
+    response = post_form(
+        client,
+        "/friday/requests/new",
+        {
+            "venue_kind": "premises",
+            "topics": ["labour", "contracts"],
+            "description": "员工加班费计算和劳动合同续签",
+            "preferred_fridays": [friday.group(1)],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_a_firm_asks_and_is_paired_with_a_consultant_who_knows_the_topics(login, session):
+    client = login("enterprise")
+    request_id = _ask(client)
+    page = client.get(f"/friday/requests/{request_id}").get_data(as_text=True)
+    assert "结对专家" in page and "为什么是这位专家" in page
+    firm_id = session.scalar(select(User.enterprise_id).where(User.username == "enterprise"))
+    pairing = session.scalar(select(Pairing).where(Pairing.enterprise_id == firm_id))
+    assert pairing.consultant.name in page
+    assert {"labour", "contracts"} <= set(pairing.consultant.expertise)
+
+
+def test_a_rejected_request_comes_back_filled_in(login):
+    client = login("enterprise")
+    response = post_form(
+        client,
+        "/friday/requests/new",
+        {"venue_kind": "premises", "description": "没有选主题"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "没有选主题" in html and "请至少选择一个主题" in html
+
+
+def test_the_coordinator_books_is_refused_a_holiday_and_the_consultant_records(login, session):
+    request_id = _ask(login("enterprise"))
+    coordinator = login("coordinator")
+    url = f"/friday/requests/{request_id}"
+    pairing = session.scalar(
+        select(Pairing).join(FridayRequest, FridayRequest.enterprise_id == Pairing.enterprise_id)
+    )
+    refused = post_form(
+        coordinator,
+        url,
+        {"action": "book", "book-consultant_id": pairing.consultant_id, "book-on": "2027-01-01"},
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "元旦" in html and "holiday_friday" in html
+    friday = working_fridays(date(2026, 12, 1), date(2026, 12, 31))[1]
+    booked = post_form(
+        coordinator,
+        url,
+        {
+            "action": "book",
+            "book-consultant_id": pairing.consultant_id,
+            "book-on": friday.isoformat(),
+        },
+    )
+    assert booked.status_code == 302
+    visit = session.scalar(select(FridayVisit).where(FridayVisit.request_id == request_id))
+    assert visit.on == friday and visit.status == "published"
+    visit.on = date(2026, 11, 27)  # as if the Friday had come: the visit can be recorded
+    session.flush()
+    recorded = post_form(
+        coordinator,
+        f"/friday/visits/{visit.id}",
+        {
+            "action": "record",
+            "record-met": "总经理、人事主管",
+            "record-minutes": "90",
+            "record-problems-0-category": "labour",
+            "record-problems-0-description": "加班费按基本工资计算，低于法定标准",
+            "record-problems-0-solved": "y",
+            "record-problems-1-category": "contracts",
+            "record-problems-1-description": "三份劳动合同即将到期未续签",
+            "record-problems-1-follow_up": "y",
+        },
+    )
+    assert recorded.status_code == 302, recorded.get_data(as_text=True)[:3000]
+    firm_page = login("enterprise").get("/friday/").get_data(as_text=True)
+    assert "劳动用工" in firm_page or "劳动" in firm_page
+    visit_page = login("enterprise").get(f"/friday/visits/{visit.id}").get_data(as_text=True)
+    assert "加班费按基本工资计算" in visit_page and "当场解决" in visit_page

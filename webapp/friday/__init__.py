@@ -1,0 +1,1 @@
+"""Friday Law Service Day pages."""

@@ -1,0 +1,302 @@
+"""Friday Law Service Day: requests, the pairing, visits and their records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from calendars import today as shanghai_today
+from programs.decisions import services as decisions
+from programs.directory import queries as directory_queries
+from programs.directory.models import PROBLEM_CATEGORIES
+from programs.errors import NotFound
+from programs.friday import queries, services
+from programs.friday.models import (
+    REQUEST_KINDS,
+    REQUEST_SOURCES,
+    REQUEST_STATUSES,
+    VENUE_KINDS,
+    VISIT_STATUSES,
+)
+from programs.i18n import N_
+from webapp.access import roles_required
+from webapp.extensions import t
+from webapp.forms import options
+from webapp.friday.forms import (
+    BookForm,
+    CancelForm,
+    MoveForm,
+    RecordForm,
+    RequestForm,
+    holiday_fridays,
+)
+from webapp.requests import attempt, db_session
+
+bp = Blueprint("friday", __name__, url_prefix="/friday")
+VOCAB = {
+    "kinds": REQUEST_KINDS,
+    "venues": VENUE_KINDS,
+    "sources": REQUEST_SOURCES,
+    "request_statuses": REQUEST_STATUSES,
+    "visit_statuses": VISIT_STATUSES,
+    "categories": PROBLEM_CATEGORIES,
+}
+ROLES = ("coordinator", "consultant", "enterprise", "chamber")
+
+
+@bp.context_processor
+def _vocab():
+    return {"friday": VOCAB}
+
+
+def _or_404(func, *args):
+    try:
+        return func(*args)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/")
+@roles_required(*ROLES)
+def index():
+    """Each role's Friday page: the coordinator's desk, a consultant's Fridays, a firm's visits."""
+    session = db_session()
+    today = shanghai_today()
+    context = {
+        "today": today,
+        "visits": queries.visits_for(session, current_user),
+        "requests": queries.requests_for(session, current_user),
+    }
+    if current_user.role == "coordinator":
+        context["open_requests"] = queries.open_requests(session)
+        context["figures"] = queries.figures(session, today.year)
+    if current_user.role == "consultant":
+        context["pairings"] = queries.pairings_of(session, current_user.consultant_id)
+    if current_user.role == "enterprise":
+        context["pairing"] = services.current_pairing(session, current_user.enterprise_id)
+    return render_template("friday/index.html", **context)
+
+
+def _fill_request_form(form: RequestForm, today: date) -> RequestForm:
+    session = db_session()
+    form.load(today)
+    form.enterprise_id.choices = options((e.id, e.name) for e in queries.enterprises(session))
+    form.chamber_id.choices = options((c.id, c.name) for c in queries.chambers(session))
+    form.town_id.choices = options((w.id, w.name) for w in directory_queries.towns(session))
+    form.studio_id.choices = options((s.id, s.name) for s in queries.studios(session))
+    if current_user.role == "enterprise":
+        form.kind.data = "enterprise"
+    if current_user.role == "chamber":
+        form.kind.data = "chamber"
+    return form
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@roles_required("coordinator", "enterprise", "chamber")
+def new_request():
+    """Ask for a Friday visit (a firm), a group session (a chamber), or any (a coordinator)."""
+    today = shanghai_today()
+    form = _fill_request_form(RequestForm(), today)
+    if request.method == "GET" and current_user.role == "enterprise":
+        form.venue_kind.data = "premises"
+    if form.validate_on_submit():
+        role = current_user.role
+        kind = {"enterprise": "enterprise", "chamber": "chamber"}.get(role, form.kind.data or "")
+        data = services.RequestInput(
+            kind=kind,
+            topics=tuple(form.topics.data or ()),
+            description=form.description.data or "",
+            preferred_fridays=tuple(
+                date.fromisoformat(d) for d in form.preferred_fridays.data or ()
+            ),
+            enterprise_id=current_user.enterprise_id
+            if role == "enterprise"
+            else form.enterprise_id.data or None,
+            chamber_id=current_user.chamber_id
+            if role == "chamber"
+            else form.chamber_id.data or None,
+            town_id=form.town_id.data or None,
+            venue_kind=form.venue_kind.data or "premises",
+            studio_id=form.studio_id.data or None,
+            place=form.place.data or "",
+            headcount=form.headcount.data,
+            counterparty=form.counterparty.data or "",
+        )
+        with attempt(form) as failed:
+            made = services.submit_request(db_session(), current_user, data, today=today)
+        if not failed:
+            flash(t(N_("Request sent. The coordinator puts it on a Friday roster.")), "success")
+            return redirect(url_for("friday.request_page", request_id=made.id))
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template("friday/request_form.html", form=form, holidays=holiday_fridays(today)),
+        status,
+    )
+
+
+@bp.route("/requests/<int:request_id>", methods=["GET", "POST"])
+@login_required
+def request_page(request_id: int):
+    """A request: who asked, the paired consultant and why, its visits; a coordinator books it."""
+    session = db_session()
+    item = _or_404(services.get_request, session, current_user, request_id)
+    today = shanghai_today()
+    book_form = BookForm(prefix="book")
+    book_form.consultant_id.choices = options((c.id, c.name) for c in queries.consultants(session))
+    cancel_form = CancelForm(prefix="cancel")
+    pairing = services.current_pairing(session, item.enterprise_id) if item.enterprise_id else None
+    if request.method == "POST":
+        action = request.form.get("action")
+        if current_user.role not in ("coordinator", "enterprise", "chamber"):
+            abort(403)
+        if action == "book" and current_user.role == "coordinator":
+            if book_form.validate_on_submit():
+                with attempt(book_form, field_prefix="") as failed:
+                    visit = services.book_visit(
+                        session,
+                        current_user,
+                        item.id,
+                        book_form.consultant_id.data,
+                        book_form.on.data,
+                        today=today,
+                    )
+                if not failed:
+                    flash(t(N_("Booked. The consultant and the firm were told.")), "success")
+                    return redirect(url_for("friday.visit_page", visit_id=visit.id))
+        elif action == "cancel":
+            if cancel_form.validate_on_submit():
+                with attempt(cancel_form) as failed:
+                    services.cancel_request(session, current_user, item.id, cancel_form.reason.data)
+                if not failed:
+                    flash(t(N_("The request was withdrawn.")), "success")
+                    return redirect(url_for("friday.request_page", request_id=item.id))
+        else:
+            abort(400)
+    elif pairing is not None and not book_form.consultant_id.data:
+        book_form.consultant_id.data = pairing.consultant_id
+    records = decisions.decisions_about(session, "friday_requests", item.id)
+    return (
+        render_template(
+            "friday/request.html",
+            item=item,
+            pairing=pairing,
+            records=records,
+            book_form=book_form,
+            cancel_form=cancel_form,
+            chosen=_chosen_fact_ids(records),
+        ),
+        422 if request.method == "POST" else 200,
+    )
+
+
+def _chosen_fact_ids(records) -> dict[int, set[int]]:
+    """For each pairing decision, the facts worth showing first: the request, the chosen
+    consultant, and a replaced pair."""
+    shown: dict[int, set[int]] = {}
+    for record in records:
+        if record.ruleset != "friday_pairing":
+            continue
+        facts = {f["id"]: f for f in record.record["facts"]}
+        keep: set[int] = {f["id"] for f in facts.values() if f["kind"] == "request"}
+        best = None
+        for fired in record.record["fired"]:
+            fact = facts.get(fired["facts"][0]) if fired["facts"] else None
+            if fact is None:
+                continue
+            if fired["outcome"].get("replace"):
+                keep.add(fact["id"])
+            if fired["outcome"].get("eligible"):
+                key = (not fired["outcome"].get("keep"), fact["rank"])
+                if best is None or key < best[0]:
+                    best = (key, fact["id"])
+        if best is not None:
+            keep.add(best[1])
+        shown[record.id] = keep
+    return shown
+
+
+@bp.route("/visits/<int:visit_id>", methods=["GET", "POST"])
+@login_required
+def visit_page(visit_id: int):
+    """A visit: where, who, why; move or cancel it; the consultant records it."""
+    session = db_session()
+    visit = _or_404(services.get_visit, session, current_user, visit_id)
+    today = shanghai_today()
+    move_form = MoveForm(prefix="move")
+    move_form.consultant_id.choices = options((c.id, c.name) for c in queries.consultants(session))
+    cancel_form = CancelForm(prefix="cancel")
+    record_form = RecordForm(prefix="record").load()
+    if request.method == "GET" and visit.status == "done":
+        record_form.met.data = visit.met
+        record_form.minutes.data = visit.minutes
+        record_form.notes.data = visit.notes
+    may_change = current_user.role == "coordinator" or (
+        current_user.role == "consultant" and current_user.consultant_id == visit.consultant_id
+    )
+    if request.method == "POST":
+        if not may_change:
+            abort(403)
+        action = request.form.get("action")
+        done = None
+        if action == "move" and move_form.validate_on_submit():
+            with attempt(move_form) as failed:
+                services.move_visit(
+                    session,
+                    current_user,
+                    visit.id,
+                    on=move_form.on.data,
+                    consultant_id=move_form.consultant_id.data or None,
+                    today=today,
+                )
+            done = None if failed else N_("Moved. The rules checked the new Friday.")
+        elif action == "cancel" and cancel_form.validate_on_submit():
+            with attempt(cancel_form) as failed:
+                services.cancel_visit(session, current_user, visit.id, cancel_form.reason.data)
+            done = None if failed else N_("The visit was cancelled; the request waits again.")
+        elif action == "record" and record_form.validate_on_submit():
+            problems = tuple(
+                services.ProblemInput(
+                    category=row.form.category.data or "",
+                    description=row.form.description.data or "",
+                    solved=row.form.solved.data,
+                    follow_up=row.form.follow_up.data,
+                )
+                for row in record_form.problems
+                if (row.form.description.data or "").strip() or row.form.category.data
+            )
+            with attempt(record_form) as failed:
+                services.record_visit(
+                    session,
+                    current_user,
+                    visit.id,
+                    services.RecordInput(
+                        met=record_form.met.data,
+                        minutes=record_form.minutes.data,
+                        notes=record_form.notes.data or "",
+                        problems=problems,
+                    ),
+                    today=today,
+                )
+            done = None if failed else N_("Recorded. Follow-ups became requests.")
+        elif action not in ("move", "cancel", "record"):
+            abort(400)
+        if done:
+            flash(t(done), "success")
+            return redirect(url_for("friday.visit_page", visit_id=visit.id))
+    return (
+        render_template(
+            "friday/visit.html",
+            visit=visit,
+            item=visit.request,
+            may_change=may_change,
+            move_form=move_form,
+            cancel_form=cancel_form,
+            record_form=record_form,
+            records=decisions.decisions_about(session, "friday_visits", visit.id),
+            venue=services.venue_name(visit.request),
+            today=today,
+        ),
+        422 if request.method == "POST" else 200,
+    )
