@@ -686,6 +686,7 @@ def _upsert_counts() -> dict[str, int]:
             "activities",
             "users",
             "visits",
+            "friday_visits",
         ],
         0,
     )
@@ -861,5 +862,9 @@ def load(session: Session, city: City | None = None, *, today: date | None = Non
         added["users"] += 1
     session.flush()
     added["visits"] = _study_base(session, base, today)
+    session.flush()
+    from programs.friday import demo as friday_demo
+
+    added["friday_visits"] = friday_demo.load(session, today)
     session.flush()
     return LoadReport(added=added, logins=city.logins)

@@ -385,7 +385,7 @@ friday_pairing = Ruleset(
         ParameterSpec(
             "pairings_per_consultant_max",
             int,
-            15,
+            30,
             min=1,
             max=200,
             unit=N_("firms"),
@@ -963,7 +963,7 @@ def pairing_outside_expertise(match: Match) -> Outcome:
     examples=[{**_CANDIDATE, "current": False, "load": 15}],
 )
 def over_pairing_load(match: Match) -> Outcome:
-    """A consultant takes on no new firm once paired with as many as the limit (15 unless the
+    """A consultant takes on no new firm once paired with as many as the limit (30 unless the
     coordinator changes it), so that every paired firm is visited again. The limit does not
     drop a firm already paired: continuity comes first."""
     fact = match.fact

@@ -12,12 +12,14 @@ from programs.accounts.models import User
 from programs.directory.models import Chamber, Consultant, Enterprise
 from programs.friday.models import FridayRequest, FridayVisit, Pairing, Problem, Studio
 
-_REQUEST_LOADS = (
-    selectinload(FridayRequest.enterprise),
-    selectinload(FridayRequest.chamber),
-    selectinload(FridayRequest.town),
-    selectinload(FridayRequest.visits),
-)
+
+def _request_loads() -> tuple:
+    return (
+        selectinload(FridayRequest.enterprise),
+        selectinload(FridayRequest.chamber),
+        selectinload(FridayRequest.town),
+        selectinload(FridayRequest.visits),
+    )
 
 
 def requests_for(
@@ -25,7 +27,7 @@ def requests_for(
 ) -> list[FridayRequest]:
     """The requests the actor may see, newest first: all for a coordinator, a firm's or a
     chamber's own, the ones a consultant visits."""
-    query = select(FridayRequest).options(*_REQUEST_LOADS)
+    query = select(FridayRequest).options(*_request_loads())
     if actor.role == "enterprise":
         query = query.where(FridayRequest.enterprise_id == actor.enterprise_id)
     elif actor.role == "chamber":
@@ -48,7 +50,7 @@ def requests_for(
 def open_requests(session: Session) -> list[FridayRequest]:
     """Requests waiting for a Friday: follow-ups first, then the longest waiting."""
     rows = session.scalars(
-        select(FridayRequest).options(*_REQUEST_LOADS).where(FridayRequest.status == "open")
+        select(FridayRequest).options(*_request_loads()).where(FridayRequest.status == "open")
     ).all()
     return sorted(rows, key=lambda r: (not r.is_follow_up, r.created_at, r.id))
 

@@ -14,13 +14,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 import rules
 from calendars import day_info
 from programs import audit
 from programs.accounts.models import User
 from programs.calendar import services as calendar_services
+from programs.calendar.models import Closure
 from programs.db import utcnow
 from programs.decisions import services as decisions
 from programs.directory.models import PROBLEM_CATEGORIES, Chamber, Consultant, Enterprise, Town
@@ -190,6 +191,7 @@ def submit_request(
     *,
     today: date,
     source: str | None = None,
+    announce: bool = True,
 ) -> FridayRequest:
     """File a request; a firm's request also gets (or keeps) its paired consultant.
 
@@ -236,11 +238,11 @@ def submit_request(
     session.flush()
     audit.record(session, "friday_request.submitted", request, actor_id=actor.id)
     if request.enterprise_id is not None:
-        pair_firm(session, request, actor=actor, today=today)
+        pair_firm(session, request, actor=actor, today=today, announce=announce)
     for user in session.scalars(
         select(User).where(User.role == "coordinator", User.status == "active")
     ):
-        if user.id != actor.id:
+        if announce and user.id != actor.id:
             notify(
                 session,
                 user,
@@ -336,7 +338,20 @@ def pairing_facts(
             .group_by(Pairing.consultant_id)
         ).all()
     )
-    consultants = list(session.scalars(select(Consultant).order_by(Consultant.id)))
+    conflicted = {
+        row.consultant_id
+        for row in session.scalars(select(ConsultantConflict))
+        if row.enterprise_id == enterprise.id
+        or (counterparty and row.counterparty and _same(row.counterparty, counterparty))
+    }
+    on_leave = _consultants_on_leave(session, today)
+    consultants = list(
+        session.scalars(
+            select(Consultant)
+            .options(selectinload(Consultant.expertise_rows))
+            .order_by(Consultant.id)
+        )
+    )
     rows = []
     for c in consultants:
         is_current = current is not None and current.consultant_id == c.id
@@ -351,8 +366,8 @@ def pairing_facts(
                 "consultant": c.name,
                 "firm": enterprise.name,
                 "current": is_current,
-                "conflict": has_conflict(session, c.id, enterprise.id, counterparty),
-                "available": c.active and not _on_leave(session, c.id, today, today),
+                "conflict": c.id in conflicted,
+                "available": c.active and c.id not in on_leave,
                 "topics": len(wanted),
                 "covers_topics": missing == 0,
                 "missing_topics": missing,
@@ -383,8 +398,27 @@ def pairing_facts(
     return [request, *rows]
 
 
+def _consultants_on_leave(session: Session, on: date) -> set[int]:
+    """Consultants with a leave closure covering the day."""
+    return set(
+        session.scalars(
+            select(Closure.scope_id).where(
+                Closure.scope == "consultant",
+                Closure.cancelled_at.is_(None),
+                Closure.starts_on <= on,
+                Closure.ends_on >= on,
+            )
+        )
+    )
+
+
 def pair_firm(
-    session: Session, request: FridayRequest, *, actor: User | None, today: date
+    session: Session,
+    request: FridayRequest,
+    *,
+    actor: User | None,
+    today: date,
+    announce: bool = True,
 ) -> Pairing | None:
     """Give the firm of a request its paired consultant, or keep the one it has.
 
@@ -412,9 +446,10 @@ def pair_firm(
         audit.record(session, "pairing.ended", current, actor_id=actor.id if actor else None)
         session.flush()
     if chosen is None:
-        for user in session.scalars(
+        coordinators = session.scalars(
             select(User).where(User.role == "coordinator", User.status == "active")
-        ):
+        )
+        for user in coordinators if announce else ():
             notify(
                 session,
                 user,
@@ -438,7 +473,7 @@ def pair_firm(
     audit.record(session, "pairing.started", pairing, actor_id=actor.id if actor else None)
     consultant = session.get(Consultant, chosen["consultant_id"])
     for user in session.scalars(
-        select(User).where(User.consultant_id == consultant.id, User.status == "active")
+        select(User).where(User.consultant_id == consultant.id, User.status == "active", announce)
     ):
         notify(
             session,
@@ -609,6 +644,7 @@ def book_visit(
     today: date,
     source: str = "direct",
     roster_id: int | None = None,
+    announce: bool = True,
 ) -> FridayVisit:
     """Put a request on a Friday with a consultant, if the rules allow; the decision is kept."""
     _may_book(actor, consultant_id)
@@ -632,7 +668,7 @@ def book_visit(
     decisions.log(session, decision, actor=actor, subject=visit)
     request.status = "scheduled"
     audit.record(session, "friday_visit.booked", visit, actor_id=actor.id, on=on.isoformat())
-    if visit.status == "published":
+    if visit.status == "published" and announce:
         _tell_about(session, visit, N_("Friday visit on {date}: {venue}"))
     return visit
 

@@ -70,7 +70,9 @@ def test_a_declared_conflict_ends_the_pairing_and_is_never_paired_again(session,
         today=TODAY,
     )
     assert services.current_pairing(session, firm.id) is None
-    ended = session.scalar(select(Pairing).where(Pairing.consultant_id == before))
+    ended = session.scalar(
+        select(Pairing).where(Pairing.consultant_id == before, Pairing.enterprise_id == firm.id)
+    )
     assert ended.end_reason == "conflict_of_interest"
     _ask(session, users["enterprise"], firm)
     after = services.current_pairing(session, firm.id)

@@ -501,7 +501,7 @@ def test_the_best_ranked_eligible_candidate_is_chosen_whatever_the_order_given()
     candidates = [
         candidate(0, available=False),
         candidate(1, covers_topics=False, missing_topics=2),
-        candidate(2, load=15),
+        candidate(2, load=30),
         candidate(3, same_town=False, nearby_town=True),
         candidate(4, same_town=False),
     ]
@@ -518,7 +518,7 @@ def test_may_be_paired_says_where_the_consultant_lives():
     decision = pair(candidate(0, same_town=False, nearby_town=True))
     assert decision.fired_rule("may_be_paired")[0].reason.render() == (
         "顾问0 may be paired with 清河市示例轴承有限公司: no conflict of interest, available, "
-        "expertise covering the 2 topics, 3 firms paired of at most 15, in a nearby town."
+        "expertise covering the 2 topics, 3 firms paired of at most 30, in a nearby town."
     )
 
 
@@ -563,7 +563,7 @@ def test_parameters_have_defaults_labels_and_help():
         "lead_time_days": 1,
         "firm_bookings_per_day_max": 2,
     }
-    assert registry.get("friday_pairing").defaults == {"pairings_per_consultant_max": 15}
+    assert registry.get("friday_pairing").defaults == {"pairings_per_consultant_max": 30}
     for name in ("friday_visit", "friday_office_hours", "friday_pairing"):
         ruleset = registry.get(name)
         assert ruleset.description

@@ -35,7 +35,9 @@ def test_a_firm_asks_and_is_paired_with_a_consultant_who_knows_the_topics(login,
     page = client.get(f"/friday/requests/{request_id}").get_data(as_text=True)
     assert "结对专家" in page and "为什么是这位专家" in page
     firm_id = session.scalar(select(User.enterprise_id).where(User.username == "enterprise"))
-    pairing = session.scalar(select(Pairing).where(Pairing.enterprise_id == firm_id))
+    pairing = session.scalar(
+        select(Pairing).where(Pairing.enterprise_id == firm_id, Pairing.ended_on.is_(None))
+    )
     assert pairing.consultant.name in page
     assert {"labour", "contracts"} <= set(pairing.consultant.expertise)
 
