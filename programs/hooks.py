@@ -13,7 +13,9 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from programs.friday import hooks as friday
     from programs.study_tours import hooks as study_tours
 
     study_tours.install()
+    friday.install()
     _installed = True

@@ -960,7 +960,7 @@ def pairing_outside_expertise(match: Match) -> Outcome:
 @friday_pairing.rule(
     when("candidate", gte("load", param("pairings_per_consultant_max")), current=False),
     priority=40,
-    examples=[{**_CANDIDATE, "current": False, "load": 15}],
+    examples=[{**_CANDIDATE, "current": False, "load": 30}],
 )
 def over_pairing_load(match: Match) -> Outcome:
     """A consultant takes on no new firm once paired with as many as the limit (30 unless the

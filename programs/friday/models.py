@@ -236,6 +236,9 @@ class FridayVisit(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancel_reason: Mapped[str] = mapped_column(String(200), default="")
+    # iCalendar: SEQUENCE goes up whenever the date, the consultant or the status changes.
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     request: Mapped[FridayRequest] = relationship(back_populates="visits")
     consultant: Mapped[Consultant] = relationship()

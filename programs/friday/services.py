@@ -697,6 +697,7 @@ def move_visit(
     before = visit.on
     visit.on = on
     visit.consultant_id = consultant.id
+    visit.sequence += 1
     session.flush()
     decisions.log(session, decision, actor=actor, subject=visit)
     audit.record(
@@ -721,6 +722,7 @@ def cancel_visit(session: Session, actor: User, visit_id: int, reason: str) -> F
         raise DomainError(N_("Say why the visit is cancelled."), field="reason")
     was_published = visit.status == "published"
     visit.status = "cancelled"
+    visit.sequence += 1
     visit.cancel_reason = reason.strip()[:200]
     if visit.request.status == "scheduled":
         visit.request.status = "open"

@@ -211,3 +211,49 @@ def test_a_record_with_a_contradiction_changes_nothing(session, users, firm):
 def test_consultants_have_expertise_for_every_topic(session):
     covered = {a for c in session.scalars(select(Consultant)) for a in c.expertise}
     assert {"labour", "contracts", "intellectual_property"} <= covered
+
+
+def test_a_published_visit_is_in_the_consultants_feed_and_is_flagged_by_their_leave(
+    session, users, firm
+):
+    from icalendar import Calendar
+
+    from programs.calendar import feeds
+    from programs.calendar import services as calendar_services
+    from programs.calendar.models import RecheckFlag
+
+    me = users["consultant"]
+    consultant = session.get(Consultant, me.consultant_id)
+    request = _ask(session, users["coordinator"], firm, topics=consultant.expertise[:1])
+    friday = working_fridays(date(2026, 12, 7), date(2026, 12, 31))[0]
+    visit = services.book_visit(session, me, request.id, consultant.id, friday, today=TODAY)
+    ics = Calendar.from_ical(feeds.feed(session, me)[0])
+    uids = {str(e["UID"]) for e in ics.walk("VEVENT")}
+    assert f"friday-visit-{visit.id}@fengqiao" in uids
+    calendar_services.add_closure(
+        session,
+        me,
+        calendar_services.ClosureInput(
+            scope="consultant",
+            scope_id=consultant.id,
+            kind="leave",
+            starts_on=friday,
+            ends_on=friday,
+            reason="出庭",
+        ),
+    )
+    flag = session.scalar(
+        select(RecheckFlag).where(
+            RecheckFlag.subject_type == "friday_visits", RecheckFlag.subject_id == visit.id
+        )
+    )
+    assert flag is not None and flag.params["consultant"] == consultant.name
+    before = visit.sequence
+    services.move_visit(
+        session,
+        users["coordinator"],
+        visit.id,
+        on=working_fridays(friday.replace(day=friday.day + 1), date(2026, 12, 31))[0],
+        today=TODAY,
+    )
+    assert visit.sequence == before + 1

@@ -155,6 +155,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('cancel_reason', sa.String(length=200), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("source IN ('roster', 'direct')", name=op.f('ck_friday_visits_source')),
     sa.CheckConstraint("status IN ('draft', 'published', 'done', 'cancelled')", name=op.f('ck_friday_visits_status')),
     sa.CheckConstraint('minutes IS NULL OR minutes BETWEEN 5 AND 600', name=op.f('ck_friday_visits_minutes')),
