@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.dates import format_skeleton
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale
 from flask_login import LoginManager, current_user
@@ -106,6 +107,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda d: format_date(d, current_locale()) if d else ""
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, current_locale()) if d else ""
     app.jinja_env.filters["hm"] = lambda d: d.astimezone(TZ).strftime("%H:%M") if d else ""
+    app.jinja_env.filters["month"] = lambda d: (
+        format_skeleton("yMMMM", d, locale="en" if current_locale() == "en" else "zh_Hans")
+        if d
+        else ""
+    )
 
     @app.before_request
     def _remember_locale_choice() -> None:

@@ -178,3 +178,14 @@ def chambers(session: Session) -> list[Chamber]:
 def studios(session: Session) -> list[Studio]:
     """Active studios by name."""
     return list(session.scalars(select(Studio).where(Studio.active).order_by(Studio.name)))
+
+
+def requests_by_ids(session: Session, ids: list[int]) -> list[FridayRequest]:
+    """Requests by id, with what their labels need."""
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(FridayRequest).options(*_request_loads()).where(FridayRequest.id.in_(ids))
+        )
+    )

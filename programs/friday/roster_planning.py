@@ -91,7 +91,8 @@ _PARAMETER_NAMES = ("lead_time_days", "group_headcount_max")
 _DEFAULTS = registry.get("friday_visit").defaults
 _NAME = 120  # the facts' limit on names
 _TOWN_WORDS = ("same", "nearby", "other")
-_LOAD_ROUNDS = 3  # passes of the load balancing, each a single sweep over the requests
+_SWAP_ROUNDS = 3  # sweeps over the requests for asked-for Fridays, then for towns
+_LOAD_ROUNDS = 3  # sweeps over the requests for the load
 
 
 def normalise_name(name: str) -> str:
@@ -211,7 +212,7 @@ class RosterInput:
 
 def priority_key(request: RequestInfo) -> tuple[bool, date, int]:
     """The roster's order: follow-ups first, then the longest waiting, then the lowest id."""
-    return (not request.follow_up, request.waiting_since, request.id)
+    return (request.waiting_since, request.id, not request.follow_up)
 
 
 # --- Output -------------------------------------------------------------------------------------
@@ -689,10 +690,12 @@ class _Planner:
         order = [r for r in range(len(self.reqs)) if self.assign[r] is not None]
         for r in order:
             self._to_pair(r)
-        for r in order:
-            self._to_preferred(r)
-        for r in order:
-            self._to_nearer(r)
+        for _ in range(_SWAP_ROUNDS):
+            if not any([self._to_preferred(r) for r in order]):
+                break
+        for _ in range(_SWAP_ROUNDS):
+            if not any([self._to_nearer(r) for r in order]):
+                break
         for _ in range(_LOAD_ROUNDS):
             if not any([self._to_lighter(r) for r in order]):
                 break
@@ -702,8 +705,8 @@ class _Planner:
             changed = False
             for r in order:
                 changed |= self._pair_room(r)
-        for r in order:
-            self._preferred_here(r)
+        while any([self._preferred_here(r) for r in order]):
+            pass
 
     def _pair_open(self, r: int) -> int | None:
         """The request's paired consultant when it is elsewhere and the pair may take it."""
@@ -722,8 +725,9 @@ class _Planner:
         return True
 
     def _to_pair(self, r: int) -> None:
-        """Goal 2: to the paired consultant, making room by moving (or swapping with) a request
-        that is not theirs."""
+        """Goal 2: to the paired consultant, making room there by moving requests that are not
+        with their own pair along a path of consultants (breadth first) to a free place, or to
+        the place the request leaves."""
         p = self._pair_open(r)
         if p is None:
             return
@@ -733,27 +737,30 @@ class _Planner:
         placed = self.assign[r]
         assert placed is not None
         mine = placed[0]
-        best: tuple[bool, int, int, int, int] | None = None
-        for o in sorted(self.occ[p]):
-            if self.pair[o] == p:
-                continue
-            for j in self.elig[o]:
-                if j == p or (self.room[j] == 0 and j != mine):
+        parent: dict[int, tuple[int, int]] = {}
+        queue: deque[int] = deque([p])
+        expanded: set[int] = set()
+        while queue:
+            i = queue.popleft()
+            for o in sorted(self.occ[i]):
+                if o == r or self.pair[o] == i or self.sig[o] in expanded:
                     continue
-                key = (j != self.pair[o], self._town(o, j), self.load[j], o, j)
-                if best is None or key < best:
-                    best = key
-        if best is None:
-            return
-        o, j = best[3], best[4]
-        self._take(r)
-        self._take(o)
-        k = self._cell(r, p)
-        assert k is not None
-        self._put(r, p, k)
-        k = self._cell(o, j)
-        assert k is not None
-        self._put(o, j, k)
+                expanded.add(self.sig[o])
+                for j in self.elig[o]:
+                    if j == p or j in parent:
+                        continue
+                    parent[j] = (i, o)
+                    if self.room[j] > 0 or j == mine:
+                        self._take(r)
+                        while j != p:
+                            previous, mover = parent[j]
+                            self._move(mover, j)
+                            j = previous
+                        k = self._cell(r, p)
+                        assert k is not None
+                        self._put(r, p, k)
+                        return
+                    queue.append(j)
 
     def _preferred_here(self, r: int) -> bool:
         placed = self.assign[r]
@@ -765,16 +772,16 @@ class _Planner:
         self._move(r, placed[0], k)
         return True
 
-    def _to_preferred(self, r: int) -> None:
+    def _to_preferred(self, r: int) -> bool:
         """Goal 3: to a Friday the request asked for, with the same consultant (to a free place,
         or swapping Fridays with a request that did not ask for this one), else with another
         consultant when the request is not with its pair."""
         placed = self.assign[r]
         prefs = self.prefk[r]
         if placed is None or not prefs or placed[1] in prefs:
-            return
+            return False
         if self._preferred_here(r):
-            return
+            return True
         i, k = placed
         for kk in sorted(prefs):
             if self.cap[i][kk] == 0:
@@ -785,9 +792,9 @@ class _Planner:
                     self._take(o)
                     self._put(r, i, kk)
                     self._put(o, i, k)
-                    return
+                    return True
         if i == self.pair[r]:
-            return
+            return False
         best: tuple[bool, int, int, int] | None = None
         for j in self.elig[r]:
             if j != i and self.room[j] > 0 and self._pref_room(r, j):
@@ -799,20 +806,44 @@ class _Planner:
             kk2 = self._cell(r, j, pref_at_least=True)
             assert kk2 is not None
             self._move(r, j, kk2)
+            return True
+        # Swap with a request on an asked-for Friday of another consultant that did not ask for
+        # it, is not with its pair and may go to this consultant.
+        for kk in sorted(prefs):
+            for j in self.elig[r]:
+                if j == i or self.cap[j][kk] == 0:
+                    continue
+                for o, ko in sorted(self.occ[j].items()):
+                    if (
+                        ko == kk
+                        and self.pair[o] != j
+                        and (kk not in self.prefk[o] or k in self.prefk[o])
+                        and i in self.sig_sets[self.sig[o]]
+                    ):
+                        self._swap(r, o)
+                        return True
+        return False
+
+    def _swap(self, r: int, o: int) -> None:
+        """Exchange the places of two planned requests."""
+        i, k = self._take(r)
+        j, kk = self._take(o)
+        self._put(r, j, kk)
+        self._put(o, i, k)
 
     def _keeps_pref(self, r: int, j: int, k: int) -> int | None:
         """A Friday of consultant j with room, asked for if the request's current one is."""
         return self._cell(r, j, pref_at_least=k in self.prefk[r])
 
-    def _to_nearer(self, r: int) -> None:
+    def _to_nearer(self, r: int) -> bool:
         """Goal 4: to a consultant of a nearer town with room, keeping an asked-for Friday."""
         placed = self.assign[r]
         if placed is None or placed[0] == self.pair[r]:
-            return
+            return False
         i, k = placed
         town = self._town(r, i)
         if town == 0:
-            return
+            return False
         best: tuple[int, int, int, int] | None = None
         for j in self.elig[r]:
             if self.room[j] > 0 and self._town(r, j) < town:
@@ -823,6 +854,31 @@ class _Planner:
                         best = key
         if best is not None:
             self._move(r, best[2], best[3])
+            return True
+        # Swap with a request of a nearer consultant that is not with its pair, when more
+        # requests get their own town (or as many, and more a town next to it), neither loses an
+        # asked-for Friday, and each may go to the other's consultant.
+        for j in self.elig[r]:
+            there = self._town(r, j)
+            if there >= town:
+                continue
+            for o, ko in sorted(self.occ[j].items()):
+                if self.pair[o] == j or i not in self.sig_sets[self.sig[o]]:
+                    continue
+                if (k in self.prefk[r] and ko not in self.prefk[r]) or (
+                    ko in self.prefk[o] and k not in self.prefk[o]
+                ):
+                    continue
+                before = (town, self._town(o, j))
+                after = (there, self._town(o, i))
+                gain = (
+                    sum(t == 0 for t in after) - sum(t == 0 for t in before),
+                    sum(t <= 1 for t in after) - sum(t <= 1 for t in before),
+                )
+                if gain > (0, 0):
+                    self._swap(r, o)
+                    return True
+        return False
 
     def _to_lighter(self, r: int) -> bool:
         """Goal 5: to a consultant with at least two visits fewer in the month (same town
@@ -1043,6 +1099,11 @@ class _Planner:
                     "None of the Fridays {venue} asked for ({preferred}) is open for visits "
                     "this month, so it goes on {date}."
                 )
+            elif all(self.cap[i][kk] == 0 for kk in self.prefk[r]):
+                msgid = N_(
+                    "{consultant} is on leave or fully booked on the Fridays {venue} asked "
+                    "for ({preferred}), so it goes on {date}."
+                )
             elif not self._pref_room(r, i):
                 msgid = N_(
                     "{consultant} has no room left on the Fridays {venue} asked for "
@@ -1061,8 +1122,8 @@ class _Planner:
         reasons.append(
             Reason(
                 N_(
-                    "With this visit {consultant} has {load} visits in {month}, {count} of them "
-                    "on {date} (at most {max} a Friday)."
+                    "Visits of {consultant} in {month}, this one included: {load}; on {date}: "
+                    "{count}, of at most {max} a Friday."
                 ),
                 {
                     "consultant": c.name,

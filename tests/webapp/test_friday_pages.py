@@ -104,3 +104,32 @@ def test_the_coordinator_books_is_refused_a_holiday_and_the_consultant_records(l
     assert "劳动用工" in firm_page or "劳动" in firm_page
     visit_page = login("enterprise").get(f"/friday/visits/{visit.id}").get_data(as_text=True)
     assert "加班费按基本工资计算" in visit_page and "当场解决" in visit_page
+
+
+def test_the_coordinator_drafts_and_publishes_the_roster_and_prints_it(login, session, tmp_path):
+    import subprocess
+
+    client = login("coordinator")
+    url = "/friday/roster?month=2026-12"
+    assert "生成" in client.get(url).get_data(as_text=True) or client.get(url).status_code == 200
+    assert post_form(client, url, {"action": "draft"}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "草稿" in page and "结对专家" in page
+    roster_id = re.search(r'name="roster_id" value="(\d+)"', page).group(1)
+    assert post_form(client, url, {"action": "publish", "roster_id": roster_id}).status_code == 302
+    assert "已发布" in client.get(url).get_data(as_text=True)
+    pdf = client.get("/friday/roster.pdf?month=2026-12")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    path = tmp_path / "roster.pdf"
+    path.write_bytes(pdf.data)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert any(
+        ("WenQuanYi" in line or "NotoSansCJK" in line) and " yes " in line
+        for line in fonts.splitlines()
+    )
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "排班" in text
+
+
+def test_firms_do_not_see_the_roster(login):
+    assert login("enterprise").get("/friday/roster").status_code == 403

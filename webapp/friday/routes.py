@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from calendars import today as shanghai_today
 from programs.decisions import services as decisions
 from programs.directory import queries as directory_queries
 from programs.directory.models import PROBLEM_CATEGORIES
-from programs.errors import NotFound
-from programs.friday import queries, services
+from programs.errors import DomainError, NotFound
+from programs.friday import queries, roster, services
 from programs.friday.models import (
     REQUEST_KINDS,
     REQUEST_SOURCES,
     REQUEST_STATUSES,
+    ROSTER_STATUSES,
     VENUE_KINDS,
     VISIT_STATUSES,
 )
 from programs.i18n import N_
 from webapp.access import roles_required
+from webapp.admin.forms import ActionForm
 from webapp.extensions import t
 from webapp.forms import options
 from webapp.friday.forms import (
@@ -42,6 +53,7 @@ VOCAB = {
     "request_statuses": REQUEST_STATUSES,
     "visit_statuses": VISIT_STATUSES,
     "categories": PROBLEM_CATEGORIES,
+    "roster_statuses": ROSTER_STATUSES,
 }
 ROLES = ("coordinator", "consultant", "enterprise", "chamber")
 
@@ -299,4 +311,97 @@ def visit_page(visit_id: int):
             today=today,
         ),
         422 if request.method == "POST" else 200,
+    )
+
+
+# --- The monthly roster -------------------------------------------------------------------------
+
+
+def _month() -> date:
+    text = request.args.get("month")
+    today = shanghai_today()
+    if not text:
+        following = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        return following
+    try:
+        return roster.parse_month(text)
+    except DomainError:
+        abort(404)
+
+
+@bp.route("/roster", methods=["GET", "POST"])
+@roles_required("coordinator", "consultant")
+def roster_page():
+    """A month's roster: draft it from the open requests, review it, publish it."""
+    session = db_session()
+    month = _month()
+    today = shanghai_today()
+    form = ActionForm()
+    if request.method == "POST":
+        if current_user.role != "coordinator":
+            abort(403)
+        action = request.form.get("action")
+        if action == "draft" and form.validate_on_submit():
+            with attempt() as failed:
+                done = roster.draft(session, current_user, month, today)
+            if not failed:
+                flash(
+                    t(
+                        N_("Drafted: {placed} visits placed, {left} requests left open."),
+                        {"placed": done.placed, "left": done.left},
+                    ),
+                    "success",
+                )
+        elif action == "publish" and form.validate_on_submit():
+            with attempt() as failed:
+                count = roster.publish(session, current_user, int(request.form["roster_id"]))
+            if not failed:
+                flash(
+                    t(
+                        N_("Published {count} visits; the consultants and the firms were told."),
+                        {"count": count},
+                    ),
+                    "success",
+                )
+        else:
+            abort(400)
+        return redirect(url_for("friday.roster_page", month=month.strftime("%Y-%m")))
+    row = roster.get(session, month)
+    visits = roster.visits_of(session, row) if row else []
+    if current_user.role == "consultant":
+        visits = [
+            v
+            for v in visits
+            if v.consultant_id == current_user.consultant_id and v.status != "draft"
+        ]
+    requests_by_id = {}
+    if row and row.result.get("unassigned"):
+        ids = [u["request_id"] for u in row.result["unassigned"]]
+        requests_by_id = {r.id: r for r in queries.requests_by_ids(session, ids)}
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    return render_template(
+        "friday/roster.html",
+        month=month,
+        previous=previous,
+        following=following,
+        roster=row,
+        visits=visits,
+        requests_by_id=requests_by_id,
+        open_count=len(queries.open_requests(session)),
+        form=form,
+        drafts=sum(v.status == "draft" for v in visits),
+    )
+
+
+@bp.route("/roster.pdf")
+@roles_required("coordinator", "consultant")
+def roster_pdf():
+    """The month's roster as PDF."""
+    from reports.friday import roster_for
+    from webapp.extensions import current_locale
+
+    filename, mimetype, body = roster_for(db_session(), _month(), locale=current_locale())
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'}
     )
