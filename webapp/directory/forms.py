@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from programs.directory.models import INDUSTRIES
 from webapp.forms import choices
@@ -41,3 +42,16 @@ class EnterpriseProfileForm(FlaskForm):
     def load(self) -> EnterpriseProfileForm:
         self.industry.choices = choices(INDUSTRIES)
         return self
+
+
+class ImportForm(FlaskForm):
+    """A CSV file of enterprises or consultants, to be checked and shown before anything changes."""
+
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class ConfirmImportForm(FlaskForm):
+    """Apply the file just checked: which held file, and what the coordinator was shown."""
+
+    token = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{32}$")])
+    fingerprint = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9a-f]{64}$")])

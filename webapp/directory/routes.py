@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from programs import csvfile
 from programs.accounts import access
-from programs.directory import queries, services
+from programs.directory import importing, queries, services
 from programs.errors import NotFound
 from programs.i18n import N_
+from webapp import uploads
 from webapp.access import roles_required
-from webapp.directory.forms import EnterpriseProfileForm
+from webapp.directory.forms import ConfirmImportForm, EnterpriseProfileForm, ImportForm
 from webapp.extensions import t
 from webapp.requests import attempt, db_session
 
@@ -125,3 +127,115 @@ def schools():
 @login_required
 def school(school_id: int):
     return render_template("directory/school.html", school=_load(queries.school, school_id))
+
+
+# --- Imports from CSV ---------------------------------------------------------------------------
+
+PREVIEW_ROWS = 500  # lines shown in a preview; the counts cover all of them
+IMPORTS = {
+    "enterprises": (
+        importing.read_enterprises,
+        importing.ENTERPRISE_COLUMNS,
+        N_("Import enterprises (CSV)"),
+    ),
+    "consultants": (
+        importing.read_consultants,
+        importing.CONSULTANT_COLUMNS,
+        N_("Import consultants (CSV)"),
+    ),
+}
+
+
+@bp.route("/enterprises/import", methods=["GET", "POST"])
+@roles_required("coordinator")
+def import_enterprises():
+    return _import("enterprises")
+
+
+@bp.route("/consultants/import", methods=["GET", "POST"])
+@roles_required("coordinator")
+def import_consultants():
+    return _import("consultants")
+
+
+@bp.route("/<any(enterprises, consultants):kind>/import/template.csv")
+@roles_required("coordinator")
+def import_template(kind: str):
+    return Response(
+        importing.template_csv(kind),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{kind}-template.csv"'},
+    )
+
+
+def _import(kind: str):
+    """Upload → check and show → confirm. The confirmation applies the held file, checked again:
+    if the directory changed what it would do meanwhile, it is shown again instead."""
+    read, columns, title = IMPORTS[kind]
+    session = db_session()
+    form = ImportForm()
+    confirm = ConfirmImportForm()
+    preview = None
+    token = ""
+    status = 200
+    if request.method == "POST" and request.form.get("action") == "apply":
+        if not confirm.validate_on_submit():
+            abort(400)
+        token = confirm.token.data
+        data = uploads.held(token, purpose=kind, user_id=current_user.id)
+        if data is None:
+            flash(t(N_("The file you checked is no longer held; choose it again.")), "error")
+            return redirect(url_for(f"directory.import_{kind}"))
+        preview = read(data, session)
+        if preview.problems:
+            status = 422
+        elif preview.fingerprint != confirm.fingerprint.data:
+            flash(
+                t(
+                    N_(
+                        "The directory changed after the file was checked; look at the changes "
+                        "again and confirm."
+                    )
+                ),
+                "error",
+            )
+            status = 409
+        else:
+            with attempt() as failed:
+                done = importing.apply(session, current_user, preview)
+            if not failed:
+                uploads.release(token, purpose=kind, user_id=current_user.id)
+                flash(
+                    t(
+                        N_("Imported: {created} added, {updated} updated, {unchanged} unchanged."),
+                        {
+                            "created": done.created,
+                            "updated": done.updated,
+                            "unchanged": done.unchanged,
+                        },
+                    ),
+                    "success",
+                )
+                return redirect(url_for(f"directory.{kind}"))
+            status = 409
+    elif form.validate_on_submit():
+        data = form.file.data.read(csvfile.MAX_BYTES + 1)
+        preview = read(data, session)
+        if preview.problems:
+            status = 422
+        else:
+            token = uploads.hold(data, purpose=kind, user_id=current_user.id)
+    elif form.is_submitted():
+        status = 422
+    if preview is not None and not preview.problems:
+        confirm.token.data, confirm.fingerprint.data = token, preview.fingerprint
+    return render_template(
+        "directory/import.html",
+        kind=kind,
+        title=t(title),
+        columns=columns,
+        form=form,
+        confirm=confirm,
+        preview=preview,
+        shown=PREVIEW_ROWS,
+    ), status
