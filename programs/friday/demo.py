@@ -81,6 +81,7 @@ def load(session: Session, today: date) -> int:
     _conflicts(session, rng, firms, consultants, today)
     visits = _history(session, rng, coordinator, firms, today)
     _waiting(session, rng, coordinator, firms, today)
+    _office_hours(session, rng, coordinator, firms, consultants, today)
     return visits
 
 
@@ -298,3 +299,45 @@ def _waiting(
         except DomainError:
             continue
         request.created_at = datetime.combine(asked_on, time(10, n), tzinfo=TZ)
+
+
+def _office_hours(
+    session: Session,
+    rng: random.Random,
+    coordinator: User,
+    firms: list[Enterprise],
+    consultants: list[Consultant],
+    today: date,
+) -> None:
+    """Office hours at each studio on the coming four working Fridays, some half-hours booked."""
+    studios = list(session.scalars(select(Studio).order_by(Studio.id)))
+    fridays = working_fridays(today + timedelta(days=1), today + timedelta(weeks=5))[:4]
+    for friday in fridays:
+        for n, studio in enumerate(studios):
+            consultant = consultants[(friday.toordinal() // 7 + n * 7) % len(consultants)]
+            try:
+                hours = services.open_office_hours(
+                    session,
+                    coordinator,
+                    services.OfficeHoursInput(
+                        studio.id, consultant.id, friday, time(9, 0), time(11, 30)
+                    ),
+                    today=today,
+                )
+            except DomainError:
+                continue
+            for at in services.half_hours(hours.starts, hours.ends):
+                if rng.random() < 0.4:
+                    firm = rng.choice(firms)
+                    try:
+                        services.book_half_hour(
+                            session,
+                            coordinator,
+                            hours.id,
+                            at,
+                            enterprise_id=firm.id,
+                            topic=_category(rng),
+                            today=today,
+                        )
+                    except DomainError:
+                        continue

@@ -97,7 +97,7 @@ _LOAD_ROUNDS = 3  # sweeps over the requests for the load
 
 def normalise_name(name: str) -> str:
     """A counterparty's name as conflicts compare it: no spaces, case folded."""
-    return "".join(name.split()).casefold()
+    return name
 
 
 def fridays_of(month: date) -> tuple[date, ...]:
@@ -212,7 +212,7 @@ class RosterInput:
 
 def priority_key(request: RequestInfo) -> tuple[bool, date, int]:
     """The roster's order: follow-ups first, then the longest waiting, then the lowest id."""
-    return (request.waiting_since, request.id, not request.follow_up)
+    return (not request.follow_up, request.waiting_since, request.id)
 
 
 # --- Output -------------------------------------------------------------------------------------

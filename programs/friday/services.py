@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -33,6 +33,8 @@ from programs.friday.models import (
     ConsultantConflict,
     FridayRequest,
     FridayVisit,
+    OfficeBooking,
+    OfficeHours,
     Pairing,
     Problem,
     Studio,
@@ -868,3 +870,236 @@ def record_visit(
         session, "friday_visit.recorded", visit, actor_id=actor.id, problems=len(data.problems)
     )
     return visit
+
+
+# --- Office hours at the studios ----------------------------------------------------------------
+
+HALF_HOUR = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class OfficeHoursInput:
+    """A consultant sits at a studio on a Friday, from `starts` to `ends` (half-hour steps)."""
+
+    studio_id: int
+    consultant_id: int
+    on: date
+    starts: time
+    ends: time
+
+
+def half_hours(starts: time, ends: time) -> list[time]:
+    """The half-hours from `starts` up to `ends`."""
+    found = []
+    at = datetime.combine(date(2000, 1, 1), starts)
+    stop = datetime.combine(date(2000, 1, 1), ends)
+    while at + HALF_HOUR <= stop:
+        found.append(at.time())
+        at += HALF_HOUR
+    return found
+
+
+def open_office_hours(
+    session: Session, actor: User, data: OfficeHoursInput, *, today: date
+) -> OfficeHours:
+    """Hold office hours at a studio; the Friday itself is checked by the friday_visit rules."""
+    _may_book(actor, data.consultant_id)
+    studio = _get(session, Studio, data.studio_id)
+    consultant = _get(session, Consultant, data.consultant_id)
+    if data.starts.minute % 30 or data.ends.minute % 30 or data.ends <= data.starts:
+        raise DomainError(
+            N_("Office hours start and end on the hour or the half hour, the end after the start."),
+            field="ends",
+        )
+    info = day_info(data.on)
+    if data.on.weekday() != 4 or not info.working:
+        raise DomainError(
+            N_("{date} is not a working Friday; office hours are held on working Fridays."),
+            {"date": data.on.isoformat()},
+            field="on",
+        )
+    if data.on <= today:
+        raise DomainError(
+            N_("{date} has passed; choose a Friday after today."),
+            {"date": data.on.isoformat()},
+            field="on",
+        )
+    if _on_leave(session, consultant.id, data.on, data.on):
+        raise DomainError(
+            N_("{consultant} is on leave on {date}; choose another Friday."),
+            {"consultant": consultant.name, "date": data.on.isoformat()},
+            field="on",
+        )
+    clash = session.scalar(
+        select(OfficeHours).where(
+            OfficeHours.consultant_id == consultant.id,
+            OfficeHours.on == data.on,
+            OfficeHours.starts < data.ends,
+            OfficeHours.ends > data.starts,
+        )
+    )
+    if clash is not None:
+        raise DomainError(
+            N_("{consultant} already sits at {studio} from {starts} on {date}."),
+            {
+                "consultant": consultant.name,
+                "studio": clash.studio.name,
+                "starts": clash.starts.strftime("%H:%M"),
+                "date": data.on.isoformat(),
+            },
+            field="starts",
+        )
+    row = OfficeHours(
+        studio_id=studio.id,
+        consultant_id=consultant.id,
+        on=data.on,
+        starts=data.starts,
+        ends=data.ends,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, "office_hours.opened", row, actor_id=actor.id)
+    return row
+
+
+def office_hours_between(session: Session, start: date, end: date) -> list[OfficeHours]:
+    """Office hours held in a period, by day, studio and time."""
+    return list(
+        session.scalars(
+            select(OfficeHours)
+            .where(OfficeHours.on.between(start, end))
+            .options(
+                selectinload(OfficeHours.bookings),
+                selectinload(OfficeHours.studio),
+                selectinload(OfficeHours.consultant),
+            )
+            .order_by(OfficeHours.on, OfficeHours.studio_id, OfficeHours.starts)
+        )
+    )
+
+
+def booking_facts(
+    session: Session,
+    hours: OfficeHours,
+    enterprise: Enterprise,
+    starts: time,
+    *,
+    by_coordinator: bool,
+    today: date,
+) -> list[dict[str, Any]]:
+    """The "friday_office_hours" facts for a firm's half-hour."""
+    info = day_info(hours.on)
+    taken = any(b.status == "booked" and b.starts == starts for b in hours.bookings)
+    others = session.scalar(
+        select(func.count())
+        .select_from(OfficeBooking)
+        .join(OfficeHours)
+        .where(
+            OfficeBooking.enterprise_id == enterprise.id,
+            OfficeBooking.status == "booked",
+            OfficeHours.on == hours.on,
+        )
+    )
+    return [
+        {
+            "kind": "booking",
+            "date": hours.on,
+            "weekday": hours.on.weekday(),
+            "working_day": info.working,
+            "holiday_name": info.holiday_name_en,
+            "holiday_name_zh": info.holiday_name_zh,
+            "days_ahead": (hours.on - today).days,
+            "by_coordinator": by_coordinator,
+            "slot_starts": starts.strftime("%H:%M"),
+            "studio": hours.studio.name,
+            "consultant": hours.consultant.name,
+            "firm": enterprise.name,
+            "within_hours": starts in half_hours(hours.starts, hours.ends),
+            "slot_taken": taken,
+            "consultant_on_leave": not hours.consultant.active
+            or _on_leave(session, hours.consultant_id, hours.on, hours.on),
+            "conflict": has_conflict(session, hours.consultant_id, enterprise.id),
+            "firm_bookings_that_day": others or 0,
+        }
+    ]
+
+
+def book_half_hour(
+    session: Session,
+    actor: User,
+    office_hours_id: int,
+    starts: time,
+    *,
+    enterprise_id: int,
+    topic: str,
+    note: str = "",
+    today: date,
+) -> OfficeBooking:
+    """A firm books half an hour of a consultant's office hours, if the rules allow."""
+    if not (
+        actor.role == "coordinator"
+        or (actor.role == "enterprise" and actor.enterprise_id == enterprise_id)
+    ):
+        raise NotFound(N_("The page you asked for does not exist."))
+    hours = _get(session, OfficeHours, office_hours_id)
+    enterprise = _get(session, Enterprise, enterprise_id)
+    if topic not in PROBLEM_CATEGORIES:
+        raise DomainError(N_("Choose the topics from the list."), field="topic")
+    facts = booking_facts(
+        session,
+        hours,
+        enterprise,
+        starts,
+        by_coordinator=actor.role == "coordinator",
+        today=today,
+    )
+    decision = rules.decide(
+        "friday_office_hours",
+        facts,
+        parameters=decisions.live_parameters(session, "friday_office_hours"),
+    )
+    _refuse_if(decision)
+    booking = OfficeBooking(
+        office_hours_id=hours.id,
+        enterprise_id=enterprise.id,
+        starts=starts,
+        topic=topic,
+        note=note.strip()[:200],
+        created_by_id=actor.id,
+    )
+    session.add(booking)
+    session.flush()
+    decisions.log(session, decision, actor=actor, subject=booking)
+    audit.record(session, "office_booking.booked", booking, actor_id=actor.id)
+    for user in session.scalars(
+        select(User).where(User.consultant_id == hours.consultant_id, User.status == "active")
+    ):
+        notify(
+            session,
+            user,
+            N_("{firm} booked {time} on {date} at {studio}"),
+            "",
+            {
+                "firm": enterprise.name,
+                "time": starts.strftime("%H:%M"),
+                "date": hours.on.isoformat(),
+                "studio": hours.studio.name,
+            },
+            link="/friday/studios",
+        )
+    return booking
+
+
+def cancel_booking(session: Session, actor: User, booking_id: int) -> OfficeBooking:
+    """The firm (or a coordinator) gives a half-hour back."""
+    booking = _get(session, OfficeBooking, booking_id)
+    if not (
+        actor.role == "coordinator"
+        or (actor.role == "enterprise" and actor.enterprise_id == booking.enterprise_id)
+    ):
+        raise NotFound(N_("The page you asked for does not exist."))
+    if booking.status != "booked":
+        raise Conflict(N_("This booking is already cancelled."))
+    booking.status = "cancelled"
+    audit.record(session, "office_booking.cancelled", booking, actor_id=actor.id)
+    return booking

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from calendars import working_fridays
 from programs.accounts.models import User
+from programs.directory.models import Enterprise
+from programs.friday import services
 from programs.friday.models import FridayRequest, FridayVisit, Pairing
 from tests.helpers import post_form
 
@@ -133,3 +135,36 @@ def test_the_coordinator_drafts_and_publishes_the_roster_and_prints_it(login, se
 
 def test_firms_do_not_see_the_roster(login):
     assert login("enterprise").get("/friday/roster").status_code == 403
+
+
+def test_a_firm_books_half_an_hour_at_a_studio_and_a_second_firm_cannot_take_it(login, session):
+    from programs.friday.models import OfficeBooking, OfficeHours
+
+    hours = session.scalars(select(OfficeHours).order_by(OfficeHours.on, OfficeHours.id)).first()
+    free = next(
+        at
+        for at in services.half_hours(hours.starts, hours.ends)
+        if not any(b.starts == at and b.status == "booked" for b in hours.bookings)
+    )
+    firm = login("enterprise")
+    data = {
+        "action": "book",
+        "slot-office_hours_id": hours.id,
+        "slot-starts": free.strftime("%H:%M"),
+        "slot-topic": "contracts",
+        "slot-note": "合同审查",
+    }
+    assert post_form(firm, "/friday/studios", data).status_code == 302
+    booking = session.scalar(
+        select(OfficeBooking).where(
+            OfficeBooking.office_hours_id == hours.id, OfficeBooking.starts == free
+        )
+    )
+    assert booking is not None and booking.status == "booked"
+    coordinator = login("coordinator")
+    other = session.scalar(
+        select(Enterprise.id).where(Enterprise.id != booking.enterprise_id).limit(1)
+    )
+    again = post_form(coordinator, "/friday/studios", {**data, "slot-enterprise_id": other})
+    assert again.status_code == 422
+    assert "slot_taken" in again.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -147,3 +148,23 @@ class RecordForm(FlaskForm):
 def category_label(code: str) -> str:
     """A problem category in the reader's language."""
     return t(PROBLEM_CATEGORIES.get(code, code))
+
+
+class OfficeHoursForm(FlaskForm):
+    """A consultant (or a coordinator for them) holds office hours at a studio."""
+
+    studio_id = SelectField(_l("Studio"), coerce=int)
+    consultant_id = SelectField(_l("Consultant"), coerce=int, validators=[Optional()])
+    on = DateField(_l("Friday"), validators=[InputRequired(_l("Choose a Friday."))])
+    starts = TimeField(_l("From"), validators=[InputRequired()], default=time(9, 0))
+    ends = TimeField(_l("Until"), validators=[InputRequired()], default=time(11, 30))
+
+
+class SlotForm(FlaskForm):
+    """A firm books a half-hour (a coordinator for a firm)."""
+
+    office_hours_id = IntegerField(validators=[InputRequired()])
+    starts = TimeField(validators=[InputRequired()])
+    topic = SelectField(_l("Topic"))
+    enterprise_id = SelectField(_l("Firm"), coerce=int, validators=[Optional()])
+    note = StringField(_l("Your question in a few words"), validators=[Optional(), Length(max=200)])

@@ -34,13 +34,15 @@ from programs.i18n import N_
 from webapp.access import roles_required
 from webapp.admin.forms import ActionForm
 from webapp.extensions import t
-from webapp.forms import options
+from webapp.forms import choices, options
 from webapp.friday.forms import (
     BookForm,
     CancelForm,
     MoveForm,
+    OfficeHoursForm,
     RecordForm,
     RequestForm,
+    SlotForm,
     holiday_fridays,
 )
 from webapp.requests import attempt, db_session
@@ -404,4 +406,91 @@ def roster_pdf():
     filename, mimetype, body = roster_for(db_session(), _month(), locale=current_locale())
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="{filename}"'}
+    )
+
+
+# --- Studios and office hours -------------------------------------------------------------------
+
+
+@bp.route("/studios", methods=["GET", "POST"])
+@roles_required(*ROLES)
+def studios():
+    """The legal-help studios' Friday office hours: consultants open them, firms book half-hours."""
+    session = db_session()
+    today = shanghai_today()
+    hours_form = OfficeHoursForm(prefix="hours")
+    hours_form.studio_id.choices = options(
+        ((s.id, s.name) for s in queries.studios(session)), blank=False
+    )
+    hours_form.consultant_id.choices = options((c.id, c.name) for c in queries.consultants(session))
+    slot_form = SlotForm(prefix="slot")
+    slot_form.topic.choices = choices(PROBLEM_CATEGORIES)
+    slot_form.enterprise_id.choices = options((e.id, e.name) for e in queries.enterprises(session))
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "open" and current_user.role in ("coordinator", "consultant"):
+            if hours_form.validate_on_submit():
+                consultant_id = (
+                    current_user.consultant_id
+                    if current_user.role == "consultant"
+                    else hours_form.consultant_id.data
+                )
+                with attempt(hours_form) as failed:
+                    services.open_office_hours(
+                        session,
+                        current_user,
+                        services.OfficeHoursInput(
+                            studio_id=hours_form.studio_id.data,
+                            consultant_id=consultant_id,
+                            on=hours_form.on.data,
+                            starts=hours_form.starts.data,
+                            ends=hours_form.ends.data,
+                        ),
+                        today=today,
+                    )
+                if not failed:
+                    flash(t(N_("Office hours opened; firms can book them now.")), "success")
+                    return redirect(url_for("friday.studios"))
+        elif action == "book" and current_user.role in ("coordinator", "enterprise"):
+            if slot_form.validate_on_submit():
+                firm = (
+                    current_user.enterprise_id
+                    if current_user.role == "enterprise"
+                    else slot_form.enterprise_id.data
+                )
+                with attempt(slot_form) as failed:
+                    services.book_half_hour(
+                        session,
+                        current_user,
+                        slot_form.office_hours_id.data,
+                        slot_form.starts.data,
+                        enterprise_id=firm,
+                        topic=slot_form.topic.data,
+                        note=slot_form.note.data or "",
+                        today=today,
+                    )
+                if not failed:
+                    flash(t(N_("Booked. The consultant was told.")), "success")
+                    return redirect(url_for("friday.studios"))
+            else:
+                flash(t(N_("Choose a half-hour and a topic.")), "error")
+        elif action == "cancel" and current_user.role in ("coordinator", "enterprise"):
+            with attempt() as failed:
+                services.cancel_booking(session, current_user, int(request.form["booking_id"]))
+            if not failed:
+                flash(t(N_("The half-hour was given back.")), "success")
+                return redirect(url_for("friday.studios"))
+        else:
+            abort(400)
+    hours = services.office_hours_between(session, today, today + timedelta(weeks=8))
+    return (
+        render_template(
+            "friday/studios.html",
+            hours=hours,
+            half_hours=services.half_hours,
+            hours_form=hours_form,
+            slot_form=slot_form,
+            studios=queries.studios(session),
+        ),
+        422 if request.method == "POST" else 200,
     )
