@@ -21,7 +21,13 @@ from programs.accounts.models import User
 from programs.directory.models import Chamber, Consultant, Enterprise, Town
 from programs.errors import DomainError
 from programs.friday import services
-from programs.friday.models import ConsultantConflict, FridayRequest, Studio, TownNeighbour
+from programs.friday.models import (
+    ConsultantConflict,
+    FridayRequest,
+    Pairing,
+    Studio,
+    TownNeighbour,
+)
 
 SEED = 5_2026
 # Problem categories, weighted as the city reports them (management, contracts, labour and IP
@@ -281,14 +287,37 @@ def _waiting(
     """Requests filed in the last fortnight, waiting for next month's roster; the demo firm
     login's own firm has one of them."""
     demo_firm = session.scalar(select(User.enterprise_id).where(User.username == "enterprise"))
+    demo_consultant = session.scalar(
+        select(User.consultant_id).where(User.username == "consultant")
+    )
+    if demo_firm is not None and demo_consultant is not None:
+        # The demo logins meet: the demo firm's paired consultant is the demo consultant.
+        pairing = services.current_pairing(session, demo_firm)
+        if pairing is not None and pairing.consultant_id != demo_consultant:
+            pairing.ended_on = today - timedelta(days=30)
+            pairing.end_reason = "demo"
+            session.flush()
+        if pairing is None or pairing.consultant_id != demo_consultant:
+            session.add(
+                Pairing(
+                    enterprise_id=demo_firm,
+                    consultant_id=demo_consultant,
+                    started_on=today - timedelta(days=30),
+                )
+            )
+            session.flush()
     chosen = rng.sample(firms, 36)
     if demo_firm is not None and all(f.id != demo_firm for f in chosen):
         chosen[0] = session.get(Enterprise, demo_firm)
+    mine = session.get(Consultant, demo_consultant) if demo_consultant else None
     for n, firm in enumerate(chosen):
+        topics = tuple(_topics(rng))
+        if mine is not None and firm.id == demo_firm:
+            topics = tuple(mine.expertise[:1])
         data = services.RequestInput(
             kind="enterprise",
             enterprise_id=firm.id,
-            topics=tuple(_topics(rng)),
+            topics=topics,
             description=rng.choice(PROBLEMS[_category(rng)][1]),
         )
         asked_on = today - timedelta(days=14 - n // 3)

@@ -61,6 +61,11 @@ def live_server(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[st
         yield from _serve(Database(engine), tmp)
 
 
+# The database behind each live server, by its URL: a test may move the clock of a record (a
+# visit "has happened") where no page can.
+LIVE_DATABASES: dict[str, Database] = {}
+
+
 def _serve(database: Database, tmp: Path) -> Iterator[str]:
     from webapp import create_app
 
@@ -72,9 +77,12 @@ def _serve(database: Database, tmp: Path) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    LIVE_DATABASES[url] = database
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield url
     finally:
+        LIVE_DATABASES.pop(url, None)
         server.shutdown()
 
 
