@@ -33,12 +33,16 @@ def requests_for(
     elif actor.role == "chamber":
         query = query.where(FridayRequest.chamber_id == actor.chamber_id)
     elif actor.role == "consultant":
+        paired = select(Pairing.enterprise_id).where(
+            Pairing.consultant_id == actor.consultant_id, Pairing.ended_on.is_(None)
+        )
         query = query.where(
             FridayRequest.id.in_(
                 select(FridayVisit.request_id).where(
                     FridayVisit.consultant_id == actor.consultant_id
                 )
             )
+            | FridayRequest.enterprise_id.in_(paired)
         )
     elif actor.role != "coordinator":
         return []

@@ -97,7 +97,7 @@ _LOAD_ROUNDS = 3  # sweeps over the requests for the load
 
 def normalise_name(name: str) -> str:
     """A counterparty's name as conflicts compare it: no spaces, case folded."""
-    return name
+    return "".join(name.split()).casefold()
 
 
 def fridays_of(month: date) -> tuple[date, ...]:
@@ -705,8 +705,7 @@ class _Planner:
             changed = False
             for r in order:
                 changed |= self._pair_room(r)
-        while any([self._preferred_here(r) for r in order]):
-            pass
+        pass
 
     def _pair_open(self, r: int) -> int | None:
         """The request's paired consultant when it is elsewhere and the pair may take it."""

@@ -266,11 +266,19 @@ def get_request(session: Session, actor: User, request_id: int) -> FridayRequest
         return request
     if actor.role == "chamber" and request.chamber_id == actor.chamber_id:
         return request
-    if actor.role == "consultant" and any(
-        v.consultant_id == actor.consultant_id for v in request.visits
+    if actor.role == "consultant" and (
+        any(v.consultant_id == actor.consultant_id for v in request.visits)
+        or _paired_with(session, request.enterprise_id, actor.consultant_id)
     ):
         return request
     raise NotFound(N_("The page you asked for does not exist."))
+
+
+def _paired_with(session: Session, enterprise_id: int | None, consultant_id: int | None) -> bool:
+    if enterprise_id is None or consultant_id is None:
+        return False
+    pairing = current_pairing(session, enterprise_id)
+    return pairing is not None and pairing.consultant_id == consultant_id
 
 
 def cancel_request(session: Session, actor: User, request_id: int, reason: str) -> FridayRequest:

@@ -168,3 +168,18 @@ def test_a_firm_books_half_an_hour_at_a_studio_and_a_second_firm_cannot_take_it(
     again = post_form(coordinator, "/friday/studios", {**data, "slot-enterprise_id": other})
     assert again.status_code == 422
     assert "slot_taken" in again.get_data(as_text=True)
+
+
+def test_the_paired_consultant_books_a_visit_directly_checked_by_the_same_rules(login, session):
+    request_id = _ask(login("enterprise"))
+    consultant = login("consultant")
+    url = f"/friday/requests/{request_id}"
+    assert consultant.get(url).status_code == 200  # the firm's paired consultant sees it
+    refused = post_form(consultant, url, {"action": "book", "book-on": "2027-02-05"})
+    assert refused.status_code == 422 and "春节" in refused.get_data(as_text=True)
+    friday = working_fridays(date(2026, 12, 7), date(2026, 12, 31))[0]
+    booked = post_form(consultant, url, {"action": "book", "book-on": friday.isoformat()})
+    assert booked.status_code == 302
+    visit = session.scalar(select(FridayVisit).where(FridayVisit.request_id == request_id))
+    me = session.scalar(select(User).where(User.username == "consultant"))
+    assert visit.consultant_id == me.consultant_id and visit.on == friday

@@ -163,9 +163,11 @@ def request_page(request_id: int):
     pairing = services.current_pairing(session, item.enterprise_id) if item.enterprise_id else None
     if request.method == "POST":
         action = request.form.get("action")
-        if current_user.role not in ("coordinator", "enterprise", "chamber"):
+        if current_user.role not in ("coordinator", "consultant", "enterprise", "chamber"):
             abort(403)
-        if action == "book" and current_user.role == "coordinator":
+        if current_user.role == "consultant":
+            book_form.consultant_id.data = current_user.consultant_id
+        if action == "book" and current_user.role in ("coordinator", "consultant"):
             if book_form.validate_on_submit():
                 with attempt(book_form, field_prefix="") as failed:
                     visit = services.book_visit(
