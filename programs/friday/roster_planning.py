@@ -705,7 +705,8 @@ class _Planner:
             changed = False
             for r in order:
                 changed |= self._pair_room(r)
-        pass
+        while any([self._preferred_here(r) for r in order]):
+            pass
 
     def _pair_open(self, r: int) -> int | None:
         """The request's paired consultant when it is elsewhere and the pair may take it."""
@@ -1036,7 +1037,8 @@ class _Planner:
         venue = req.venue_name
         day = self.fridays[k].isoformat()
         reasons: list[Reason] = []
-        if i == self.pair[r]:
+        pair = self.pair[r]
+        if i == pair:
             reasons.append(
                 Reason(
                     N_(
@@ -1046,13 +1048,13 @@ class _Planner:
                     {"consultant": c.name, "venue": venue},
                 )
             )
-        elif self.pair[r] is not None:
+        elif pair is not None:
             reasons.append(
                 Reason(
                     N_("The paired consultant of {venue}, {paired}, does not take it: {why}."),
                     {
                         "venue": venue,
-                        "paired": self.cons[self.pair[r]].name,
+                        "paired": self.cons[pair].name,
                         "why": self._pair_obstacle(r),
                     },
                 )
