@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from programs.accounts.models import User
 from programs.directory.models import Chamber, Consultant, Enterprise
-from programs.friday.models import FridayRequest, FridayVisit, Pairing, Problem, Studio
+from programs.friday.models import (
+    ConsultantConflict,
+    FridayRequest,
+    FridayVisit,
+    Pairing,
+    Problem,
+    Studio,
+)
 
 
 def _request_loads() -> tuple:
@@ -193,3 +200,13 @@ def requests_by_ids(session: Session, ids: list[int]) -> list[FridayRequest]:
             select(FridayRequest).options(*_request_loads()).where(FridayRequest.id.in_(ids))
         )
     )
+
+
+def conflicts_for(session: Session, actor: User) -> list[ConsultantConflict]:
+    """Declared conflicts: a consultant's own, or all for a coordinator."""
+    query = select(ConsultantConflict).order_by(ConsultantConflict.declared_on.desc())
+    if actor.role == "consultant":
+        query = query.where(ConsultantConflict.consultant_id == actor.consultant_id)
+    elif actor.role != "coordinator":
+        return []
+    return list(session.scalars(query))

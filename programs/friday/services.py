@@ -512,7 +512,8 @@ def declare_conflict(
     """A consultant (or a coordinator for them) declares a conflict; a pairing it touches ends."""
     if actor.role != "coordinator" and actor.consultant_id != data.consultant_id:
         raise NotFound(N_("The page you asked for does not exist."))
-    _get(session, Consultant, data.consultant_id)
+    if not data.consultant_id or session.get(Consultant, data.consultant_id) is None:
+        raise DomainError(N_("Choose the consultant from the list."), field="consultant_id")
     if data.enterprise_id is None and not data.counterparty.strip():
         raise DomainError(
             N_("Name the firm, or the other party of the matter, the conflict is with."),

@@ -183,3 +183,49 @@ def test_the_paired_consultant_books_a_visit_directly_checked_by_the_same_rules(
     visit = session.scalar(select(FridayVisit).where(FridayVisit.request_id == request_id))
     me = session.scalar(select(User).where(User.username == "consultant"))
     assert visit.consultant_id == me.consultant_id and visit.on == friday
+
+
+def test_a_consultant_declares_a_conflict_and_is_no_longer_the_pair(login, session):
+    _ask(login("enterprise"))
+    firm_id = session.scalar(select(User.enterprise_id).where(User.username == "enterprise"))
+    me = session.scalar(select(User).where(User.username == "consultant"))
+    pairing = session.scalar(
+        select(Pairing).where(Pairing.enterprise_id == firm_id, Pairing.ended_on.is_(None))
+    )
+    assert pairing.consultant_id == me.consultant_id  # the demo logins are paired
+    client = login("consultant")
+    empty = post_form(client, "/friday/conflicts", {"reason": "没写对象"})
+    assert empty.status_code == 422 and "没写对象" in empty.get_data(as_text=True)
+    done = post_form(
+        client, "/friday/conflicts", {"enterprise_id": firm_id, "reason": "曾代理其对方当事人"}
+    )
+    assert done.status_code == 302
+    session.refresh(pairing)
+    assert pairing.ended_on is not None and pairing.end_reason == "conflict_of_interest"
+
+
+def test_a_coordinator_keeps_a_consultants_expertise_current(login, session):
+    from programs.directory.models import Consultant
+
+    consultant = session.scalar(select(Consultant).order_by(Consultant.id))
+    url = f"/directory/consultants/{consultant.id}/edit"
+    client = login("coordinator")
+    bad = post_form(
+        client,
+        url,
+        {"home_town_id": consultant.home_town_id, "visits_per_friday": "12", "title": "主任"},
+    )
+    assert bad.status_code == 422 and 'value="主任"' in bad.get_data(as_text=True)
+    good = post_form(
+        client,
+        url,
+        {
+            "home_town_id": consultant.home_town_id,
+            "visits_per_friday": "3",
+            "expertise": ["tax", "financing"],
+            "active": "y",
+        },
+    )
+    assert good.status_code == 302
+    session.refresh(consultant)
+    assert consultant.expertise == ["financing", "tax"] and consultant.visits_per_friday == 3

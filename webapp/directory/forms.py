@@ -8,8 +8,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from programs.directory.models import INDUSTRIES
-from webapp.forms import choices
+from programs.directory.models import INDUSTRIES, PROBLEM_CATEGORIES
+from webapp.forms import TownField, choices
+from webapp.study.forms import MultiCheckboxField
 
 
 class EnterpriseProfileForm(FlaskForm):
@@ -55,3 +56,26 @@ class ConfirmImportForm(FlaskForm):
 
     token = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{32}$")])
     fingerprint = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9a-f]{64}$")])
+
+
+class ConsultantForm(FlaskForm):
+    """A consultant's record."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=40)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=120)])
+    home_town_id = TownField(_l("Home town"))
+    visits_per_friday = IntegerField(
+        _l("Visits per Friday"),
+        validators=[
+            InputRequired(_l("Enter a whole number.")),
+            NumberRange(min=1, max=10, message=_l("Enter a number from %(min)s to %(max)s.")),
+        ],
+    )
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    active = BooleanField(_l("On duty"))
+    expertise = MultiCheckboxField(_l("Expertise"))
+
+    def load(self) -> ConsultantForm:
+        self.home_town_id.load()
+        self.expertise.choices = choices(PROBLEM_CATEGORIES)
+        return self

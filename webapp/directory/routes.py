@@ -12,7 +12,12 @@ from programs.errors import NotFound
 from programs.i18n import N_
 from webapp import uploads
 from webapp.access import roles_required
-from webapp.directory.forms import ConfirmImportForm, EnterpriseProfileForm, ImportForm
+from webapp.directory.forms import (
+    ConfirmImportForm,
+    ConsultantForm,
+    EnterpriseProfileForm,
+    ImportForm,
+)
 from webapp.extensions import t
 from webapp.requests import attempt, db_session
 
@@ -110,6 +115,43 @@ def consultants():
     return render_template(
         "directory/consultants.html", consultants=queries.consultants(db_session())
     )
+
+
+@bp.route("/consultants/<int:consultant_id>/edit", methods=["GET", "POST"])
+@roles_required("coordinator", "consultant")
+def edit_consultant(consultant_id: int):
+    """A coordinator keeps a consultant's record current; a consultant their own."""
+    from programs.directory.models import Consultant
+
+    found = db_session().get(Consultant, consultant_id)
+    if found is None or (
+        current_user.role == "consultant" and current_user.consultant_id != consultant_id
+    ):
+        abort(404)
+    form = ConsultantForm(obj=found).load()
+    if request.method == "GET":
+        form.expertise.data = found.expertise
+    if form.validate_on_submit():
+        with attempt(form) as failed:
+            services.update_consultant(
+                db_session(),
+                current_user,
+                consultant_id,
+                services.ConsultantProfile(
+                    title=form.title.data or "",
+                    organisation=form.organisation.data or "",
+                    home_town_id=form.home_town_id.data,
+                    visits_per_friday=form.visits_per_friday.data,
+                    phone=form.phone.data or "",
+                    active=form.active.data,
+                    expertise=tuple(form.expertise.data or ()),
+                ),
+            )
+        if not failed:
+            flash(t(N_("Saved.")), "success")
+            return redirect(url_for("directory.consultants"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("directory/consultant_edit.html", form=form, consultant=found), status
 
 
 @bp.route("/schools")

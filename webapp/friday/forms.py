@@ -168,3 +168,14 @@ class SlotForm(FlaskForm):
     topic = SelectField(_l("Topic"))
     enterprise_id = SelectField(_l("Firm"), coerce=int, validators=[Optional()])
     note = StringField(_l("Your question in a few words"), validators=[Optional(), Length(max=200)])
+
+
+class ConflictForm(FlaskForm):
+    """A consultant declares a conflict of interest (a coordinator may for them)."""
+
+    consultant_id = SelectField(_l("Consultant"), coerce=int, validators=[Optional()])
+    enterprise_id = SelectField(_l("Firm"), coerce=int, validators=[Optional()])
+    counterparty = StringField(
+        _l("Or the other party, by name"), validators=[Optional(), Length(max=120)]
+    )
+    reason = StringField(_l("Why"), validators=[Optional(), Length(max=200)])

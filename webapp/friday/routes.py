@@ -38,6 +38,7 @@ from webapp.forms import choices, options
 from webapp.friday.forms import (
     BookForm,
     CancelForm,
+    ConflictForm,
     MoveForm,
     OfficeHoursForm,
     RecordForm,
@@ -495,4 +496,46 @@ def studios():
             studios=queries.studios(session),
         ),
         422 if request.method == "POST" else 200,
+    )
+
+
+# --- Conflicts of interest ----------------------------------------------------------------------
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+@roles_required("coordinator", "consultant")
+def conflicts():
+    """Declared conflicts of interest: a consultant so declared is never paired or sent there."""
+    session = db_session()
+    form = ConflictForm()
+    form.consultant_id.choices = options((c.id, c.name) for c in queries.consultants(session))
+    form.enterprise_id.choices = options((e.id, e.name) for e in queries.enterprises(session))
+    if form.validate_on_submit():
+        consultant_id = (
+            current_user.consultant_id
+            if current_user.role == "consultant"
+            else form.consultant_id.data
+        )
+        with attempt(form) as failed:
+            services.declare_conflict(
+                session,
+                current_user,
+                services.ConflictInput(
+                    consultant_id=consultant_id or 0,
+                    enterprise_id=form.enterprise_id.data or None,
+                    counterparty=form.counterparty.data or "",
+                    reason=form.reason.data or "",
+                ),
+                today=shanghai_today(),
+            )
+        if not failed:
+            flash(t(N_("Declared. The rules will not pair or send you there.")), "success")
+            return redirect(url_for("friday.conflicts"))
+    return (
+        render_template(
+            "friday/conflicts.html",
+            form=form,
+            rows=queries.conflicts_for(session, current_user),
+        ),
+        422 if form.is_submitted() else 200,
     )
