@@ -38,8 +38,14 @@ def _ask(session, user, firm, topics=("labour",), today=TODAY, **extra):
     return services.submit_request(session, user, data, today=today)
 
 
-def test_a_first_request_pairs_the_firm_and_a_later_one_keeps_the_pair(session, users, firm):
-    first = _ask(session, users["enterprise"], firm)
+def test_a_first_request_pairs_the_firm_and_a_later_one_keeps_the_pair(session, users):
+    firm = session.scalar(
+        select(Enterprise)
+        .where(Enterprise.status == "active", ~Enterprise.id.in_(select(Pairing.enterprise_id)))
+        .order_by(Enterprise.id)
+    )
+    assert services.current_pairing(session, firm.id) is None  # never paired before
+    first = _ask(session, users["coordinator"], firm)
     pairing = services.current_pairing(session, firm.id)
     assert pairing is not None and pairing.started_on == TODAY
     consultant = pairing.consultant
@@ -50,7 +56,7 @@ def test_a_first_request_pairs_the_firm_and_a_later_one_keeps_the_pair(session, 
         )
     )
     assert why.ruleset == "friday_pairing" and why.id == pairing.decision_id
-    second = _ask(session, users["enterprise"], firm)
+    second = _ask(session, users["coordinator"], firm)
     assert services.current_pairing(session, firm.id).id == pairing.id  # continuity
     kept = session.scalar(
         select(DecisionRecord).where(

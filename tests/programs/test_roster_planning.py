@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import rules
@@ -281,6 +281,11 @@ def test_generated_months_keep_every_rule_and_goal(ri: RosterInput, rng: random.
     st.integers(1, 3),
     st.lists(st.sampled_from(fridays_of(OCTOBER)), max_size=4),
 )
+@example(  # found by CI: every Friday booked before the roster
+    queue=[(False, 1)],
+    per_friday=1,
+    booked=[date(2026, 10, 9), date(2026, 10, 16), date(2026, 10, 23), date(2026, 10, 30)],
+)
 def test_one_consultant_takes_exactly_the_top_of_the_queue(
     queue: list[tuple[bool, int]], per_friday: int, booked: list[date]
 ) -> None:
@@ -307,7 +312,9 @@ def test_one_consultant_takes_exactly_the_top_of_the_queue(
     capacity = sum(max(0, per_friday - used[on]) for on in fridays_of(OCTOBER)[1:])
     top = sorted(requests, key=priority)[:capacity]
     assert {a.request_id for a in plan.assignments} == {r.id for r in top}
-    assert all(u.code == "full" for u in plan.unassigned)
+    # Left open because higher-priority requests took the room, or because visits booked
+    # before the roster had taken it all.
+    assert all(u.code == ("full" if capacity else "booked_full") for u in plan.unassigned)
 
 
 # --- Fixed months -------------------------------------------------------------------------------
