@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from programs.db import Base, utcnow
+from programs.directory.categories import PROBLEM_CATEGORIES
 from programs.i18n import N_
 
 TOWN_KINDS = {"town": N_("Town"), "subdistrict": N_("Sub-district")}
@@ -40,17 +41,6 @@ LEGAL_FORMS = {
     "partnership": N_("Partnership"),
     "sole_proprietorship": N_("Sole proprietorship"),
     "individual_business": N_("Individual business"),
-}
-
-# The problem categories a Friday visit records (DOMAIN.md) and consultants' expertise areas.
-PROBLEM_CATEGORIES = {
-    "management": N_("Enterprise management"),
-    "contracts": N_("Contracts"),
-    "labour": N_("Labour and employment"),
-    "intellectual_property": N_("Intellectual property"),
-    "tax": N_("Tax"),
-    "compliance": N_("Compliance"),
-    "financing": N_("Financing"),
 }
 
 SCHOOL_LEVELS = {

@@ -261,6 +261,9 @@ def _ask_book_record(
     visit.created_at = request.created_at
     services.record_visit(session, coordinator, visit.id, record, today=friday)
     visit.recorded_at = datetime.combine(friday, time(17, 30), tzinfo=TZ)
+    for problem in visit.problems:
+        if problem.follow_up_request is not None:
+            problem.follow_up_request.created_at = visit.recorded_at
     return 1
 
 

@@ -51,6 +51,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from calendars import day_info
+from programs.directory.categories import category_names
 from programs.i18n import N_
 from rules import Reason, nested, registry
 from rules.friday import FRIDAY, GROUP_VENUES, VENUE_KINDS
@@ -920,8 +921,8 @@ class _Planner:
 
     # --- reasons ------------------------------------------------------------------------------
 
-    def _topics(self, req: RequestInfo) -> list[str]:
-        return sorted(req.topics)
+    def _topics(self, req: RequestInfo) -> list[dict[str, Any]]:
+        return category_names(req.topics)
 
     def _group_reason(self, req: RequestInfo, code: str) -> Reason:
         if code == "group_empty":

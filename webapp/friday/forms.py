@@ -108,7 +108,9 @@ class MoveForm(FlaskForm):
 class CancelForm(FlaskForm):
     """Cancel with a reason."""
 
-    reason = StringField(_l("Why"), validators=[InputRequired(_l("Say why.")), Length(max=200)])
+    reason = StringField(
+        _l("The reason"), validators=[InputRequired(_l("Say why.")), Length(max=200)]
+    )
 
 
 class ProblemForm(Form):
