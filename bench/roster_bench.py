@@ -240,8 +240,59 @@ def measure(label: str, ri: RosterInput, target_s: float) -> bool:
     return elapsed < target_s and not problems and not not_maximal and not passed_over
 
 
+def demo_city_month() -> bool:
+    """The real demo city (its database, its open requests) drafting next month's roster, as
+    the coordinator's button does: reading the month, planning, booking every visit through the
+    rules. The demo is loaded into a temporary SQLite file first (not timed)."""
+    import tempfile
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from calendars import today as shanghai_today
+    from programs import demo, hooks, schema
+    from programs.accounts.models import User
+    from programs.db import Database, make_engine
+    from programs.friday import roster
+
+    hooks.install()
+    today = shanghai_today()
+    month = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        schema.upgrade(engine)
+        database = Database(engine)
+        with database.transaction() as session:
+            demo.load(session, today=today)
+        with database.transaction() as session:
+            coordinator = session.scalar(select(User).where(User.username == "coordinator"))
+            started = time.perf_counter()
+            ri = roster.roster_input(session, month, today)
+            read = time.perf_counter() - started
+            plan = roster_planning.plan(ri)
+            planned = time.perf_counter() - started - read
+            done = roster.draft(session, coordinator, month, today)
+            total = time.perf_counter() - started
+        engine.dispose()
+    m = plan.metrics
+    print(
+        f"demo city, {month:%Y-%m}: {len(ri.consultants)} consultants, {m.requests} open requests"
+    )
+    print(
+        f"  reading {read:.2f} s, planning {planned:.2f} s; the whole draft with every visit "
+        f"booked through the rules {total - read - planned:.2f} s (target < {TARGET_DEMO_S:.0f} s "
+        "for the planning)"
+    )
+    print(
+        f"  planned {m.assigned}/{m.requests}; follow-ups {m.follow_ups_assigned}/{m.follow_ups}; "
+        f"with their pair {m.paired}/{m.pair_possible}; booked {done.placed}, left {done.left}"
+    )
+    return planned < TARGET_DEMO_S and done.placed == m.assigned
+
+
 def run() -> bool:
-    ok = measure("demo-like month", month_input(30, 60, seed=2026), TARGET_DEMO_S)
+    ok = demo_city_month()
+    ok &= measure("demo-like month", month_input(30, 60, seed=2026), TARGET_DEMO_S)
     ok &= measure("large month", month_input(200, 5000, seed=5_2026), TARGET_LARGE_S)
     print("targets met" if ok else "TARGETS MISSED")
     return ok
