@@ -75,6 +75,26 @@ def t(message: Any, params: dict[str, Any] | None = None) -> str:
     return translate(message, current_locale(), params)
 
 
+# Decisions logged by the planners rather than a registered ruleset.
+PLANNER_LABELS = {
+    "study_planner": N_("The study-tour planner"),
+    "friday_roster": N_("The Friday roster planner"),
+}
+
+
+def ruleset_label(name: str) -> str:
+    """What a decision's ruleset is about, in the reader's language (its name if unknown)."""
+    import rules
+
+    if name in PLANNER_LABELS:
+        return t(PLANNER_LABELS[name])
+    try:
+        description = rules.registry.get(name).description
+    except Exception:  # an unknown or retired ruleset: show its name
+        return name
+    return t(description) if description else name
+
+
 def init_app(app: Flask) -> None:
     """Register the extensions and template globals."""
     login_manager.init_app(app)
@@ -104,6 +124,7 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.filters["t"] = t
+    app.jinja_env.globals["ruleset_label"] = ruleset_label
     app.jinja_env.filters["date"] = lambda d: format_date(d, current_locale()) if d else ""
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, current_locale()) if d else ""
     app.jinja_env.filters["hm"] = lambda d: d.astimezone(TZ).strftime("%H:%M") if d else ""
