@@ -7,8 +7,7 @@ English; case, spaces, `_`, `-`, `/` and a unit in brackets do not matter ("Cont
 (序号, 备注, ...) are not read, and are listed so the coordinator knows.
 
 This module only reads and reports; what a line means and what is written is the importer's
-business (see programs/directory/importing.py). The study-tour school import predates it and has
-its own copy of the reading part.
+business (see programs/directory/importing.py and programs/study_tours/school_import.py).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -96,6 +95,15 @@ class Table:
         return row[position].strip() if position is not None and position < len(row) else ""
 
 
+@dataclass(frozen=True)
+class Lines:
+    """A file split into lines: how it was read, its first line and the non-blank lines below it."""
+
+    encoding: str  # "utf-8" or "gb18030"; empty when the file could not be read as text
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (line number where the row starts, cells)
+
+
 def read_table(
     data: bytes,
     columns: Sequence[Column],
@@ -107,19 +115,53 @@ def read_table(
 
     The problems are whole-file problems (line 0) or problems with the first line (line 1).
     """
-    if len(data) > max_bytes:
-        return None, [_whole(N_("The file is larger than 2 MB; split it into parts."))]
-    text, encoding = decode(data)
-    if text is None:
+    lines, problems = read_lines(data, max_bytes=max_bytes, max_rows=max_rows)
+    if problems:
+        return None, problems
+    index, headers, ignored, problems = match_header(lines.header, columns)
+    required = _required_names(lines.header, columns)
+    problems += [
+        Problem(
+            1,
+            name,
+            N_(
+                "Line 1: the column “{column}” is missing. The first line must name at "
+                "least the columns {columns}."
+            ),
+            {"column": name, "columns": required},
+        )
+        for name in missing_columns(lines.header, index, columns)
+    ]
+    if problems:
+        return None, problems
+    if not lines.rows:
         return None, [
+            _whole(N_("The file has only the header line; put one line for each entry below it."))
+        ]
+    return Table(lines.encoding, index, headers, lines.rows, ignored), []
+
+
+def read_lines(
+    data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+) -> tuple[Lines, list[Problem]]:
+    """Decode and split the file; its lines, and the whole-file problems (line 0) that stop it.
+
+    With problems the lines are empty, but the encoding is kept when the file was read as text.
+    """
+    if len(data) > max_bytes:
+        return Lines("", [], []), [_whole(N_("The file is larger than 2 MB; split it into parts."))]
+    text, encoding = decode(data)
+    stop = Lines(encoding, [], [])
+    if text is None:
+        return stop, [
             _whole(N_("The file is neither UTF-8 nor GB18030 text; save it as CSV (UTF-8)."))
         ]
     if not text.strip():
-        return None, [_whole(N_("The file is empty."))]
+        return stop, [_whole(N_("The file is empty."))]
     try:
         header, rows, too_many = _split(text, max_rows)
     except csv.Error:
-        return None, [
+        return stop, [
             _whole(
                 N_(
                     "The file could not be read as CSV; in Excel choose “Save as”, "
@@ -128,17 +170,10 @@ def read_table(
             )
         ]
     if too_many:
-        return None, [
+        return stop, [
             _whole(N_("The file has more than {max} rows; split it into parts."), max=max_rows)
         ]
-    index, headers, ignored, problems = _match_header(header, columns)
-    if problems:
-        return None, problems
-    if not rows:
-        return None, [
-            _whole(N_("The file has only the header line; put one line for each entry below it."))
-        ]
-    return Table(encoding, index, headers, rows, ignored), []
+    return Lines(encoding, header, rows), []
 
 
 def template(columns: Sequence[Column]) -> bytes:
@@ -213,9 +248,18 @@ def _split(text: str, max_rows: int) -> tuple[list[str], list[tuple[int, list[st
     return header, rows, False
 
 
-def _match_header(
-    header: list[str], columns: Sequence[Column]
+def match_header(
+    header: list[str],
+    columns: Sequence[Column],
+    *,
+    refuse: Callable[[str], str | None] | None = None,
 ) -> tuple[dict[str, int], dict[str, str], list[str], list[Problem]]:
+    """Which column holds what: each key's position and header as the file writes it, the headers
+    that are not read, and the problems with the first line (a column given twice, or a header
+    that `refuse` gives a message for, by its header_key), in the order of the columns.
+
+    Missing columns are not problems here; see `missing_columns`.
+    """
     aliases = {header_key(name): c.key for c in columns for name in c.names}
     index: dict[str, int] = {}
     headers: dict[str, str] = {}
@@ -227,6 +271,9 @@ def _match_header(
         if key is None:
             if name:
                 ignored.append(name)
+                refused = refuse(header_key(name)) if refuse is not None else None
+                if refused is not None:
+                    problems.append(Problem(1, name, refused, {"column": name}))
             continue
         if key in index:
             problems.append(
@@ -240,23 +287,24 @@ def _match_header(
             continue
         index[key] = position
         headers[key] = name
-    english = bool(header) and all(h.isascii() for h in header if h.strip())
-    required = [c for c in columns if c.required]
-    names = [c.names[1 if english else 0] for c in required]
-    for column, name in zip(required, names, strict=True):
-        if column.key not in index:
-            problems.append(
-                Problem(
-                    1,
-                    name,
-                    N_(
-                        "Line 1: the column “{column}” is missing. The first line must name at "
-                        "least the columns {columns}."
-                    ),
-                    {"column": name, "columns": names},
-                )
-            )
     return index, headers, ignored, problems
+
+
+def _required_names(header: list[str], columns: Sequence[Column]) -> list[str]:
+    """The names of the required columns, in English if the header is all in English, else in
+    Chinese."""
+    english = bool(header) and all(h.isascii() for h in header if h.strip())
+    return [c.names[1 if english else 0] for c in columns if c.required]
+
+
+def missing_columns(
+    header: list[str], index: Mapping[str, int], columns: Sequence[Column]
+) -> list[str]:
+    """The required columns the header lacks, named in English if the header is all in English,
+    else in Chinese."""
+    required = [c for c in columns if c.required]
+    names = _required_names(header, columns)
+    return [name for c, name in zip(required, names, strict=True) if c.key not in index]
 
 
 class Checker:

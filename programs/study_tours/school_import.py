@@ -7,7 +7,8 @@ names the columns, in Chinese or English (case, spaces and a unit in brackets do
     optional, per school (the first non-empty value counts): 地址/address, 联系人/contact_name,
     联系电话/contact_phone, 研学年级/visit_grade, 研学班级数/visit_classes
 
-Excel on Chinese Windows saves CSV as GB18030, so that is read too. The whole file is checked
+Excel on Chinese Windows saves CSV as GB18030, so that is read too (programs/csvfile.py reads
+the file; this module says what its lines mean). The whole file is checked
 before anything is written, and a file with any problem changes nothing: coordinators fix the
 spreadsheet and send it again, rather than chase a half-imported city. The caller's transaction
 holds the import (we only flush).
@@ -15,8 +16,6 @@ holds the import (we only flush).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +26,20 @@ from sqlalchemy.orm import Session, selectinload
 
 from programs import audit
 from programs.accounts.models import User
+from programs.csvfile import (
+    MAX_BYTES,
+    MAX_ROWS,
+    Checker,
+    Column,
+    Lines,
+    Problem,
+    Table,
+    header_key,
+    match_header,
+    missing_columns,
+    name_key,
+    read_lines,
+)
 from programs.directory.models import LEVEL_GRADES, SCHOOL_LEVELS, School, SchoolGrade, Town
 from programs.errors import NotFound
 from programs.i18n import N_
@@ -34,13 +47,11 @@ from programs.study_tours.models import SchoolPlan
 from programs.study_tours.services import default_plan
 from programs.study_tours.terms import DEFAULT_CLASSES
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 20_000
 MAX_PLAN_CLASSES = 10  # SchoolPlan's check constraint
 
 # Each column: the Chinese and English names we report it by, then other spellings people use.
-# Spellings are compared after _normalise(): "Contact Name", "contact_name" and "CONTACT-NAME"
-# are the same header.
+# Spellings are compared after csvfile.header_key(): "Contact Name", "contact_name" and
+# "CONTACT-NAME" are the same header.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "school": ("学校名称", "school", "学校", "学校全称", "school name"),
     "town": ("镇街", "town", "镇/街道", "镇街道", "所属镇街", "乡镇街道", "town code"),
@@ -63,6 +74,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("school", "town", "level", "grade", "classes", "students")
 OPTIONAL = ("address", "contact_name", "contact_phone", "visit_grade", "visit_classes")
+_COLUMNS = [Column(key, names, key in REQUIRED) for key, names in COLUMNS.items()]
 # Longest text each optional column may hold (the model's column sizes).
 TEXT_LIMITS = {"address": 200, "contact_name": 40, "contact_phone": 30}
 # Sanity limits that catch a slipped digit. Classes of more than 56 are being phased out (大班额),
@@ -104,20 +116,6 @@ PERSONAL = re.compile(
     r"|name|birth|dob|gender|sex|parent|guardian|idcard|identity|passport|studentid|studentno"
     r"|homeaddress"
 )
-_BRACKETED_UNIT = re.compile(r"\([^()]*\)$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in the file: the line, the column as the file names it, and the message.
-
-    Whole-file problems (too large, not text, empty) have line 0 and no column.
-    """
-
-    line: int
-    column: str
-    msgid: str
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -158,227 +156,90 @@ def import_schools(session: Session, actor: User, data: bytes, *, school_year: i
     """
     if actor.role != "coordinator":
         raise NotFound(N_("The page you asked for does not exist."))
-    if len(data) > MAX_BYTES:
-        return _whole_file(N_("The file is larger than 2 MB; split it into parts."))
-    text, encoding = _decode(data)
-    if text is None:
-        return _whole_file(
-            N_("The file is neither UTF-8 nor GB18030 text; save it as CSV (UTF-8).")
-        )
-    if not text.strip():
-        return _whole_file(N_("The file is empty."), encoding=encoding)
-    try:
-        header, rows, too_many = _read_rows(text)
-    except csv.Error:
-        return _whole_file(
-            N_(
-                "The file could not be read as CSV; in Excel choose “Save as”, "
-                "“CSV UTF-8 (comma delimited)”, and send it again."
-            ),
-            encoding=encoding,
-        )
-    if too_many:
-        return _whole_file(
-            N_("The file has more than {max} rows; split it into parts."),
-            {"max": MAX_ROWS},
-            encoding=encoding,
-        )
-    columns, problems = _read_header(header)
+    lines, problems = read_lines(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     if problems:
-        return ImportResult(problems, encoding=encoding)
-    if not rows:
-        return _whole_file(
-            N_("The file has only the header line; add one line per school and grade below it."),
-            encoding=encoding,
-        )
+        return ImportResult(problems, encoding=lines.encoding)
+    table, problems = _read_table(lines)
+    if problems:
+        return ImportResult(problems, encoding=table.encoding)
     towns = list(session.scalars(select(Town).order_by(Town.code)))
-    schools, problems = _check_rows(rows, columns, header, towns)
+    schools, problems = _check_rows(table, towns)
     if problems:
-        return ImportResult(problems, encoding=encoding)
+        return ImportResult(problems, encoding=table.encoding)
     created, updated, grades = _apply(session, actor, schools, school_year)
-    return ImportResult([], created, updated, grades, encoding)
+    return ImportResult([], created, updated, grades, table.encoding)
 
 
 # --- Reading the file ---------------------------------------------------------------------------
 
 
-def _whole_file(
-    msgid: str, params: dict[str, Any] | None = None, *, encoding: str = ""
-) -> ImportResult:
-    return ImportResult([Problem(0, "", msgid, params or {})], encoding=encoding)
-
-
-def _decode(data: bytes) -> tuple[str | None, str]:
-    # UTF-16 (Excel's "Unicode text") and binary files hold NUL bytes; GB18030 would "decode"
-    # them into nonsense that then fails as missing columns, which would mislead.
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data:
-        return None, ""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        return None, ""
-
-
-def _read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]], bool]:
-    """The header, the non-blank data rows with the line each starts on, and whether there were
-    more than MAX_ROWS of them."""
-    first_line = text.split("\n", 1)[0]
-    # A comma, as Excel writes CSV in China; a tab or semicolon if the header has more of those
-    # (a sheet pasted as text, or Excel set up for Europe).
-    delimiter = max((",", "\t", ";"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, [])
-    rows: list[tuple[int, list[str]]] = []
-    line = reader.line_num + 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            if len(rows) == MAX_ROWS:
-                return header, rows, True
-            rows.append((line, row))
-        line = reader.line_num + 1
-    return header, rows, False
-
-
-def _normalise(header: str) -> str:
-    text = unicodedata.normalize("NFKC", header).strip().lower()
-    text = re.sub(r"[\s_\-/]+", "", text)
-    return _BRACKETED_UNIT.sub("", text) or text  # "学生数（人）" is 学生数
-
-
-_ALIASES = {_normalise(name): key for key, names in COLUMNS.items() for name in names}
-
-
-def _read_header(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
-    """Which column holds what, or the problems with the first line."""
-    columns: dict[str, int] = {}
-    problems: list[Problem] = []
-    for index, raw in enumerate(header):
-        name = raw.strip()
-        key = _ALIASES.get(_normalise(name))
-        if key is None:
-            if PERSONAL.search(_normalise(name)):
-                problems.append(
-                    Problem(
-                        1,
-                        name,
-                        N_(
-                            "Line 1: column “{column}” would hold a child's personal data. "
-                            "Fengqiao keeps only counts; delete that column and send the file "
-                            "again."
-                        ),
-                        {"column": name},
-                    )
-                )
-            continue  # other columns (序号, 备注, ...) are not read
-        if key in columns:
-            problems.append(
-                Problem(
-                    1,
-                    name,
-                    N_("Line 1: the column “{column}” appears twice; delete one of them."),
-                    {"column": name},
-                )
+def _read_table(lines: Lines) -> tuple[Table, list[Problem]]:
+    """Which column holds what, or the problems with the first line (or with a file that has
+    nothing below it)."""
+    index, headers, ignored, problems = match_header(lines.header, _COLUMNS, refuse=_personal)
+    problems += [
+        Problem(
+            1,
+            column,
+            N_(
+                "Line 1: the column “{column}” is missing. The first line must name the "
+                "columns: 学校名称, 镇街, 类型, 年级, 班级数, 学生数."
+            ),
+            {"column": column},
+        )
+        for column in missing_columns(lines.header, index, _COLUMNS)
+    ]
+    if not problems and not lines.rows:
+        problems.append(
+            Problem(
+                0,
+                "",
+                N_(
+                    "The file has only the header line; add one line per school and grade below it."
+                ),
             )
-            continue
-        columns[key] = index
-    english = bool(header) and all(h.isascii() for h in header if h.strip())
-    for key in REQUIRED:
-        if key not in columns:
-            column = COLUMNS[key][1 if english else 0]
-            problems.append(
-                Problem(
-                    1,
-                    column,
-                    N_(
-                        "Line 1: the column “{column}” is missing. The first line must name the "
-                        "columns: 学校名称, 镇街, 类型, 年级, 班级数, 学生数."
-                    ),
-                    {"column": column},
-                )
-            )
-    return columns, problems
+        )
+    return Table(lines.encoding, index, headers, lines.rows, ignored), problems
+
+
+def _personal(header: str) -> str | None:
+    """Refuse a column we do not read that looks like it holds a child's personal data; other
+    columns (序号, 备注, ...) are not read."""
+    if PERSONAL.search(header):
+        return N_(
+            "Line 1: column “{column}” would hold a child's personal data. "
+            "Fengqiao keeps only counts; delete that column and send the file "
+            "again."
+        )
+    return None
 
 
 # --- Checking every line ------------------------------------------------------------------------
 
 
-class _Checker:
+class _Checker(Checker):
     """Collects the problems of one file, each with its line, column and message."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, line: int, column: str, msgid: str, **params: Any) -> None:
-        self.problems.append(
-            Problem(line, column, msgid, {"line": line, "column": column, **params})
-        )
-
-    def count(self, value: str, line: int, column: str, low: int, high: int) -> int | None:
-        """A whole number from low to high, or None after reporting why not."""
-        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
-        match = re.fullmatch(r"([+-]?\d+)(?:\.0*)?", text)
-        if match is None:
-            self.add(
-                line,
-                column,
-                N_("Line {line}, column {column}: “{value}” is not a whole number."),
-                value=value[:40],
-            )
-            return None
-        number = int(match.group(1))
-        if number < 0:
-            self.add(
-                line,
-                column,
-                N_("Line {line}, column {column}: “{value}” is negative; counts start at 0."),
-                value=value[:40],
-            )
-            return None
-        if not low <= number <= high:
-            self.add(
-                line,
-                column,
-                N_("Line {line}, column {column}: {value} is outside {low} to {high}."),
-                value=number,
-                low=low,
-                high=high,
-            )
-            return None
-        return number
 
     def grade(self, value: str, line: int, column: str) -> int | None:
         """A grade 1 to 12, written 5, 五年级, 5年级, 初一 or 高三."""
         word = unicodedata.normalize("NFKC", value).strip()
         if word in GRADE_WORDS:
             return GRADE_WORDS[word]
-        return self.count(value, line, column, 1, 12)
-
-    def empty(self, line: int, column: str) -> None:
-        self.add(line, column, N_("Line {line}, column {column}: the cell is empty; fill it in."))
+        return self.whole(value, line, column, 1, 12)
 
 
-def _check_rows(
-    rows: list[tuple[int, list[str]]],
-    columns: dict[str, int],
-    header: list[str],
-    towns: list[Town],
-) -> tuple[dict[str, _SchoolRows], list[Problem]]:
+def _check_rows(table: Table, towns: list[Town]) -> tuple[dict[str, _SchoolRows], list[Problem]]:
     check = _Checker()
-    by_name = {_key(t.name): t for t in towns}
+    by_name = {name_key(t.name): t for t in towns}
     by_code = {t.code.upper(): t for t in towns}
     examples = [t.name for t in towns[:3]]
-    col = {key: header[index].strip() for key, index in columns.items()}
+    col = table.headers
     schools: dict[str, _SchoolRows] = {}
 
-    for line, row in rows:
+    for line, row in table.rows:
 
         def cell(key: str, row: list[str] = row) -> str:
-            index = columns.get(key)
-            return row[index].strip() if index is not None and index < len(row) else ""
+            return table.cell(row, key)
 
         name = " ".join(cell("school").split())
         if not name or len(name) > 120:
@@ -391,7 +252,7 @@ def _check_rows(
                 ),
             )
         town_text = cell("town")
-        town = by_name.get(_key(town_text)) or by_code.get(town_text.upper())
+        town = by_name.get(name_key(town_text)) or by_code.get(town_text.upper())
         if not town_text:
             check.empty(line, col["town"])
         elif town is None:
@@ -406,7 +267,7 @@ def _check_rows(
                 examples=examples,
             )
         level_text = cell("level")
-        level = LEVEL_WORDS.get(_normalise(level_text))
+        level = LEVEL_WORDS.get(header_key(level_text))
         if not level_text:
             check.empty(line, col["level"])
         elif level is None:
@@ -429,7 +290,7 @@ def _check_rows(
                 numbers[key] = check.grade(text, line, col[key])
             else:
                 high = MAX_CLASSES if key == "classes" else MAX_STUDENTS
-                numbers[key] = check.count(text, line, col[key], 0, high)
+                numbers[key] = check.whole(text, line, col[key], 0, high)
         grade, classes, students = numbers["grade"], numbers["classes"], numbers["students"]
         if classes is not None and students is not None:
             if students < classes:
@@ -536,10 +397,6 @@ def _sound(classes: int, students: int) -> bool:
     return classes <= students <= classes * MAX_PER_CLASS
 
 
-def _key(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
 def _check_optional(
     check: _Checker, line: int, cell: Any, col: dict[str, str]
 ) -> dict[str, tuple[Any, int, str]]:
@@ -551,19 +408,11 @@ def _check_optional(
             continue
         value: Any
         if key in TEXT_LIMITS:
-            value = " ".join(text.split())
-            if len(value) > TEXT_LIMITS[key]:
-                check.add(
-                    line,
-                    col[key],
-                    N_("Line {line}, column {column}: write at most {max} characters here."),
-                    max=TEXT_LIMITS[key],
-                )
-                continue
+            value = check.text(text, line, col[key], TEXT_LIMITS[key])
         elif key == "visit_grade":
             value = check.grade(text, line, col[key])
         else:
-            value = check.count(text, line, col[key], 1, MAX_PLAN_CLASSES)
+            value = check.whole(text, line, col[key], 1, MAX_PLAN_CLASSES)
         if value is not None:
             found[key] = (value, line, col[key])
     return found
