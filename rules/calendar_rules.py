@@ -26,7 +26,7 @@ from typing import Any
 
 from rules import registry
 from rules.conditions import contains, eq, lacks, ne, one_of, ref, when
-from rules.facts import FactKind, FactSchema, Field
+from rules.facts import FactKind, FactSchema, Field, weekday_problem
 from rules.messages import N_, Reason, weekday_name
 from rules.ruleset import Match, Outcome, Ruleset
 
@@ -39,20 +39,9 @@ _WEEKEND = (5, 6)
 def _check_booking_day(fact: dict[str, Any]) -> Iterator[tuple[str, Reason]]:
     """The weekday must be the date's, and the kind of day must fit the weekday."""
     actual = date.fromisoformat(fact["date"]).weekday()
-    if fact["weekday"] != actual:
-        yield (
-            "weekday",
-            Reason(
-                N_("{field} is {value}, but {date} is a {weekday} ({actual}; Monday is 0)."),
-                {
-                    "field": "weekday",
-                    "value": fact["weekday"],
-                    "date": fact["date"],
-                    "weekday": weekday_name(actual),
-                    "actual": actual,
-                },
-            ),
-        )
+    problem = weekday_problem(fact)
+    if problem is not None:
+        yield problem
     elif fact["day_kind"] in ("weekend", "adjusted_workday") and actual not in _WEEKEND:
         yield (
             "day_kind",

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from rules.errors import FactError, FieldProblem, RulesetError
-from rules.messages import N_, Reason, nested
+from rules.messages import N_, Reason, nested, weekday_name
 
 __all__ = ["Fact", "FactKind", "FactSchema", "Facts", "Field"]
 
@@ -407,3 +407,23 @@ class FactSchema:
         if found:
             raise FactError(found)
         return out
+
+
+def weekday_problem(fact: Mapping[str, Any]) -> tuple[str, Reason] | None:
+    """("weekday", why) when a fact's `weekday` is not its `date`'s, for a kind's check."""
+    actual = date.fromisoformat(fact["date"]).weekday()
+    if fact["weekday"] == actual:
+        return None
+    return (
+        "weekday",
+        Reason(
+            N_("{field} is {value}, but {date} is a {weekday} ({actual}; Monday is 0)."),
+            {
+                "field": "weekday",
+                "value": fact["weekday"],
+                "date": fact["date"],
+                "weekday": weekday_name(actual),
+                "actual": actual,
+            },
+        ),
+    )

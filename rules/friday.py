@@ -117,7 +117,7 @@ from typing import Any
 from rules import registry
 from rules.conditions import all_of, any_of, eq, gt, gte, lt, ne, one_of, param, ref, when
 from rules.decision import Decision
-from rules.facts import FactKind, FactSchema, Field
+from rules.facts import FactKind, FactSchema, Field, weekday_problem
 from rules.messages import N_, Reason, nested, weekday_name
 from rules.parameters import ParameterSpec
 from rules.ruleset import Match, Outcome, Ruleset
@@ -157,21 +157,9 @@ def _day_fields() -> tuple[Field, ...]:
 
 def _check_day(fact: Mapping[str, Any]) -> Iterator[tuple[str, Reason]]:
     """The weekday must be the date's, and a holiday is never a working day."""
-    actual = date.fromisoformat(fact["date"]).weekday()
-    if fact["weekday"] != actual:
-        yield (
-            "weekday",
-            Reason(
-                N_("{field} is {value}, but {date} is a {weekday} ({actual}; Monday is 0)."),
-                {
-                    "field": "weekday",
-                    "value": fact["weekday"],
-                    "date": fact["date"],
-                    "weekday": weekday_name(actual),
-                    "actual": actual,
-                },
-            ),
-        )
+    problem = weekday_problem(fact)
+    if problem is not None:
+        yield problem
     if fact["working_day"] and fact["holiday_name"] is not None:
         yield (
             "holiday_name",
