@@ -940,22 +940,34 @@ def _apply_enterprises(session: Session, actor: User, preview: Preview) -> Appli
                 setattr(enterprise, name, row.values[name])
         if changes:
             updated.append((enterprise, row, changes))
+    return _audited(session, actor, "enterprise", preview, created, updated)
+
+
+def _audited(
+    session: Session,
+    actor: User,
+    kind: str,
+    preview: Preview,
+    created: list[tuple[Any, Any]],
+    updated: list[tuple[Any, Any, dict[str, Any]]],
+) -> Applied:
+    """Flush, then audit every record the file created or changed, with its line."""
     session.flush()
-    for enterprise, row in created:
+    for record, row in created:
         audit.record(
             session,
-            "enterprise.created",
-            enterprise,
+            f"{kind}.created",
+            record,
             actor_id=actor.id,
             source="csv",
             line=row.line,
             values=_jsonable(row.values),
         )
-    for enterprise, row, changes in updated:
+    for record, row, changes in updated:
         audit.record(
             session,
-            "enterprise.updated",
-            enterprise,
+            f"{kind}.updated",
+            record,
             actor_id=actor.id,
             source="csv",
             line=row.line,
@@ -1005,29 +1017,7 @@ def _apply_consultants(session: Session, actor: User, preview: Preview) -> Appli
                 setattr(consultant, name, row.values[name])
         if changes:
             updated.append((consultant, row, changes))
-    session.flush()
-    for consultant, row in created:
-        audit.record(
-            session,
-            "consultant.created",
-            consultant,
-            actor_id=actor.id,
-            source="csv",
-            line=row.line,
-            values=_jsonable(row.values),
-        )
-    for consultant, row, changes in updated:
-        audit.record(
-            session,
-            "consultant.updated",
-            consultant,
-            actor_id=actor.id,
-            source="csv",
-            line=row.line,
-            changes=changes,
-        )
-    session.flush()
-    return Applied(len(created), len(updated), len(preview.rows) - len(created) - len(updated))
+    return _audited(session, actor, "consultant", preview, created, updated)
 
 
 def _still_the_same(rows: Iterable[Planned], match: Callable[[Planned], Any]) -> None:
