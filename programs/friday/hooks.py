@@ -12,6 +12,7 @@ from calendars import is_provisional
 from calendars.ical import CalendarEvent
 from programs.accounts.models import User
 from programs.calendar import feeds, rechecks
+from programs.directory.categories import category_names
 from programs.friday import services
 from programs.friday.models import FridayRequest, FridayVisit
 from programs.i18n import N_, translate
@@ -31,7 +32,7 @@ def _event(visit: FridayVisit, locale: str) -> CalendarEvent:
         N_("Topics: {topics}. {description}"),
         locale,
         {
-            "topics": "、".join(translate(_category(c), locale) for c in request.topics),
+            "topics": category_names(request.topics),
             "description": request.description,
         },
     )
@@ -47,12 +48,6 @@ def _event(visit: FridayVisit, locale: str) -> CalendarEvent:
         last_modified_at=visit.updated_at,
         provisional=is_provisional(visit.on.year),
     )
-
-
-def _category(code: str) -> str:
-    from programs.directory.models import PROBLEM_CATEGORIES
-
-    return PROBLEM_CATEGORIES.get(code, code)
 
 
 def feed_source(session: Session, user: User) -> list[CalendarEvent]:

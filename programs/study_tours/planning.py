@@ -1947,12 +1947,13 @@ def _metrics(pi: PlanningInput, planner: _Planner, placements: Sequence[Placemen
 # --- Shortfall ----------------------------------------------------------------------------------
 
 
-def _rerun(pi: PlanningInput) -> tuple[_Planner, Plan]:
-    """Plan again without the rebuilding search: enough to tell whether extra capacity places
-    everyone (the full search only ever improves on it, so the claim holds)."""
+def _rerun(pi: PlanningInput) -> _Planner:
+    """Plan again without the rebuilding search and without explaining the placements: enough
+    to tell whether extra capacity places everyone (the full search only ever improves on it,
+    so the claim holds)."""
     planner = _Planner(pi)
     planner.run(search=False)
-    return planner, _result(planner)
+    return planner
 
 
 def _planned(pi: PlanningInput) -> Plan:
@@ -1994,23 +1995,25 @@ def _shortfall(
 
     for weekday in weekdays:
         days = [d for d in candidates if d.weekday() == weekday]
-        trial_planner, trial = _rerun(replace(pi, base_slots=pi.base_slots + extra(days)))
-        if _short_after(trial_planner):
+        trial = _rerun(replace(pi, base_slots=pi.base_slots + extra(days)))
+        if _short_after(trial):
             continue
         months = months_of(days)
         # Drop the months the new sessions are least used in first, while everyone stays placed.
         use = {m: 0 for m in months}
-        for p in trial.placements:
-            if p.kind == "base" and p.on.weekday() == weekday and (p.on.year, p.on.month) in use:
-                use[(p.on.year, p.on.month)] += 1
+        for o in trial.assign:
+            option = trial.options[o] if o is not None else None
+            if option is not None and not option.touring and option.on.weekday() == weekday:
+                month = (option.on.year, option.on.month)
+                if month in use:
+                    use[month] += 1
         for month in sorted(months, key=lambda m: (use[m], m)):
             keep = [m for m in months if m != month]
             if not keep:
                 continue
             fewer = [d for d in days if (d.year, d.month) in keep]
-            fewer_planner, fewer_plan = _rerun(replace(pi, base_slots=pi.base_slots + extra(fewer)))
-            if not _short_after(fewer_planner):
-                months, days, trial = keep, fewer, fewer_plan
+            if not _short_after(_rerun(replace(pi, base_slots=pi.base_slots + extra(fewer)))):
+                months, days = keep, fewer
         slots = extra(days)
         # The figures are those of the plan the suggestion gives, planned as `plan()` would.
         final = _planned(replace(pi, base_slots=pi.base_slots + slots))
@@ -2040,8 +2043,7 @@ def _shortfall(
     if pi.touring_days:
         for more in range(1, 5):
             wider = replace(pi, max_touring_per_day=pi.max_touring_per_day + more)
-            trial_planner, trial = _rerun(wider)
-            if _short_after(trial_planner):
+            if _short_after(_rerun(wider)):
                 continue
             sessions = max(1, sessions_used(_planned(wider)) - sessions_used(result))
             return Shortfall(

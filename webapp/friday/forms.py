@@ -25,7 +25,6 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from calendars import day_info, working_fridays
 from programs.directory.models import PROBLEM_CATEGORIES
 from programs.friday.models import REQUEST_KINDS, VENUE_KINDS
-from webapp.extensions import t
 from webapp.forms import choices
 from webapp.study.forms import MultiCheckboxField
 
@@ -145,11 +144,6 @@ class RecordForm(FlaskForm):
         for row in self.problems:
             row.form.category.choices = [SelectChoice("", "—"), *choices(PROBLEM_CATEGORIES)]
         return self
-
-
-def category_label(code: str) -> str:
-    """A problem category in the reader's language."""
-    return t(PROBLEM_CATEGORIES.get(code, code))
 
 
 class OfficeHoursForm(FlaskForm):
