@@ -24,6 +24,7 @@ from programs.calendar import services as calendar_services
 from programs.calendar.models import Closure
 from programs.db import utcnow
 from programs.decisions import services as decisions
+from programs.decisions.models import DecisionRecord
 from programs.directory.models import PROBLEM_CATEGORIES, Chamber, Consultant, Enterprise, Town
 from programs.errors import Conflict, DomainError, NotFound, Refused
 from programs.friday.models import (
@@ -494,6 +495,23 @@ def pair_firm(
             link=f"/friday/requests/{request.id}",
         )
     return pairing
+
+
+def pairing_highlights(records: Iterable[DecisionRecord]) -> dict[int, set[int]]:
+    """For each stored pairing decision, the facts a reader wants first: the request, the
+    consultant the decision chose (`pairing_choice`), and a pair it replaced."""
+    shown: dict[int, set[int]] = {}
+    for record in records:
+        if record.ruleset != "friday_pairing":
+            continue
+        decision = rules.Decision.from_record(record.record)
+        keep = {f["id"] for f in decision.facts if f["kind"] == "request"}
+        keep |= {fired.fact_ids[0] for fired in decision.where("replace", True)}
+        chosen = pairing_choice(decision)
+        if chosen is not None:
+            keep.add(chosen["id"])
+        shown[record.id] = keep
+    return shown
 
 
 @dataclass(frozen=True)

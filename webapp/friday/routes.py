@@ -202,36 +202,10 @@ def request_page(request_id: int):
             records=records,
             book_form=book_form,
             cancel_form=cancel_form,
-            chosen=_chosen_fact_ids(records),
+            chosen=services.pairing_highlights(records),
         ),
         422 if request.method == "POST" else 200,
     )
-
-
-def _chosen_fact_ids(records) -> dict[int, set[int]]:
-    """For each pairing decision, the facts worth showing first: the request, the chosen
-    consultant, and a replaced pair."""
-    shown: dict[int, set[int]] = {}
-    for record in records:
-        if record.ruleset != "friday_pairing":
-            continue
-        facts = {f["id"]: f for f in record.record["facts"]}
-        keep: set[int] = {f["id"] for f in facts.values() if f["kind"] == "request"}
-        best = None
-        for fired in record.record["fired"]:
-            fact = facts.get(fired["facts"][0]) if fired["facts"] else None
-            if fact is None:
-                continue
-            if fired["outcome"].get("replace"):
-                keep.add(fact["id"])
-            if fired["outcome"].get("eligible"):
-                key = (not fired["outcome"].get("keep"), fact["rank"])
-                if best is None or key < best[0]:
-                    best = (key, fact["id"])
-        if best is not None:
-            keep.add(best[1])
-        shown[record.id] = keep
-    return shown
 
 
 @bp.route("/visits/<int:visit_id>", methods=["GET", "POST"])
