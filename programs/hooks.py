@@ -13,9 +13,11 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from programs.disputes import hooks as disputes
     from programs.friday import hooks as friday
     from programs.study_tours import hooks as study_tours
 
     study_tours.install()
     friday.install()
+    disputes.install()
     _installed = True

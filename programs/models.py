@@ -20,6 +20,13 @@ from programs.directory.models import (
     SchoolGrade,
     Town,
 )
+from programs.disputes.models import (
+    CaseDocument,
+    CaseParty,
+    CaseTeamMember,
+    CaseTransition,
+    DisputeCase,
+)
 from programs.friday.models import (
     ConsultantConflict,
     FridayRequest,
@@ -51,6 +58,10 @@ metadata = Base.metadata
 __all__ = [
     "Activity",
     "AuditEntry",
+    "CaseDocument",
+    "CaseParty",
+    "CaseTeamMember",
+    "CaseTransition",
     "Chamber",
     "ChangeRequest",
     "Closure",
@@ -60,6 +71,7 @@ __all__ = [
     "ConsultantExpertise",
     "DecisionOverride",
     "DecisionRecord",
+    "DisputeCase",
     "Enterprise",
     "FeedToken",
     "FridayRequest",

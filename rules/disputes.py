@@ -91,7 +91,7 @@ from datetime import date
 from typing import Any
 
 from rules import registry
-from rules.conditions import all_of, gt, gte, ne, one_of, param, when
+from rules.conditions import all_of, gt, gte, lt, lte, ne, one_of, param, when
 from rules.errors import RulesetError
 from rules.facts import FactKind, FactSchema, Field
 from rules.messages import N_, Reason, nested
@@ -111,17 +111,23 @@ from rules.statutes import (
 )
 
 __all__ = [
+    "ALL_STAGES",
+    "BASIS_NAMES",
     "CASE_TYPES",
+    "DEADLINE_BASES",
     "CIVIL_CODE",
     "CIVIL_CODE_LIMITATION",
     "CIVIL_CODE_LONGEST_PROTECTION",
     "DEADLINES",
     "DISPUTE_TYPES",
+    "FRIDAY_TOPICS",
     "INITIAL_STAGES",
     "ROLES",
     "ROLE_NAMES",
     "STAGES",
     "STAGE_NAMES",
+    "SUBJECTS",
+    "SUBJECT_NAMES",
     "TEAMS",
     "TEAM_NAMES",
     "TRANSITIONS",
@@ -129,7 +135,9 @@ __all__ = [
     "Limitation",
     "StageDeadline",
     "allowed_targets",
+    "dispute_deadline",
     "dispute_escalation",
+    "dispute_feedback",
     "dispute_team",
     "dispute_transition",
     "limitation_period",
@@ -140,6 +148,35 @@ __all__ = [
 
 CASE_TYPES = ("labour", "commercial", "contract_review", "prevention")
 DISPUTE_TYPES = ("labour", "commercial")
+
+# What a dispute is about, by type; each subject has the Friday topic (a problem category of
+# the Friday Law Service Day) that a follow-up on it is about.
+SUBJECTS: Mapping[str, tuple[str, ...]] = {
+    "labour": ("wage_arrears", "dismissal", "work_injury", "social_insurance", "overtime", "other"),
+    "commercial": ("sales", "supply", "payment", "other"),
+    "contract_review": ("sales", "supply", "employment", "lease", "other"),
+    "prevention": ("labour", "contracts", "other"),
+}
+SUBJECT_NAMES: Mapping[str, str] = {
+    "wage_arrears": N_("Wage arrears"),
+    "dismissal": N_("Dismissal"),
+    "work_injury": N_("Work injury"),
+    "social_insurance": N_("Social insurance"),
+    "overtime": N_("Overtime and rest"),
+    "sales": N_("Sales contract"),
+    "supply": N_("Supply contract"),
+    "payment": N_("Payment for goods"),
+    "employment": N_("Employment contract"),
+    "lease": N_("Lease"),
+    "labour": N_("Labour and employment"),
+    "contracts": N_("Contracts"),
+    "other": N_("Other"),
+}
+FRIDAY_TOPICS: Mapping[str, str] = {
+    "labour": "labour",
+    "commercial": "contracts",
+    "contract_review": "contracts",
+}
 
 TYPE_NAMES: Mapping[str, str] = {
     "labour": N_("Labour dispute"),
@@ -191,6 +228,17 @@ TRANSITIONS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
             "feedback": "LDMAL art. 14(2)",
             # Not performed within the time agreed: arbitration.
             "arbitration_application": "LDMAL art. 15 (*)",
+            # An agreement reached before a lawfully established mediation organisation (the
+            # one-stop centre's people's mediation committee) may be confirmed by the court,
+            # jointly applied for within 30 days: confirmation_period_passed.
+            "judicial_confirmation": "Civil Procedure Law art. 205; People's Mediation Law "
+            "art. 33 (*)",
+        },
+        "judicial_confirmation": {
+            # Confirmed: enforceable, performed.
+            "feedback": "Civil Procedure Law art. 206 (*)",
+            # Rejected: the worker applies for arbitration (arbitration comes before a suit).
+            "arbitration_application": "Civil Procedure Law art. 206 (*); LDMAL art. 5",
         },
         "arbitration_application": {
             "arbitration_accepted": "LDMAL art. 29",
@@ -292,6 +340,7 @@ _EXPLAINED: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("labour", "intake"): ("litigation",),
     ("labour", "mediation"): ("litigation",),
     ("labour", "agreement"): ("litigation",),
+    ("labour", "judicial_confirmation"): ("litigation",),
 }
 
 ROLES = ("coordinator", "mediator", "consultant", "firm", "system")
@@ -380,6 +429,7 @@ DEADLINES: Mapping[tuple[str, str], StatutoryPeriod] = {
     ("labour", "arbitration_accepted"): LDMAL_AWARD,  # art. 43(1): 45 days (+15)
     ("labour", "award"): LDMAL_SUIT_AFTER_AWARD,  # art. 50: 15 days to sue
     ("labour", "final"): LDMAL_WORKER_SUIT_AFTER_FINAL_AWARD,  # art. 48: 15 days to sue
+    ("labour", "agreement"): CPL_JUDICIAL_CONFIRMATION,  # CPL art. 205: 30 days to apply
     ("commercial", "agreement"): CPL_JUDICIAL_CONFIRMATION,  # art. 205: 30 days
 }
 EXTENSIONS: Mapping[tuple[str, str], StatutoryPeriod] = {
@@ -632,7 +682,7 @@ def not_an_allowed_transition(match: Match) -> Outcome:
 @dispute_transition.rule(
     when(
         "transition",
-        one_of("from_stage", ("intake", "mediation", "agreement")),
+        one_of("from_stage", ("intake", "mediation", "agreement", "judicial_confirmation")),
         case_type="labour",
         to_stage="litigation",
     ),
@@ -866,7 +916,7 @@ def arbitration_agreement_bars_suit(match: Match) -> Outcome:
 @dispute_transition.rule(
     when(
         "transition",
-        case_type="commercial",
+        one_of("case_type", DISPUTE_TYPES),
         from_stage="agreement",
         to_stage="judicial_confirmation",
         period_expired=True,
@@ -1265,3 +1315,264 @@ def escalation_checked(match: Match) -> Outcome:
 
 
 registry.register(dispute_escalation)
+
+
+# --- dispute_deadline ----------------------------------------------------------------------------
+
+DEADLINE_BASES = ("statute", "return_visit", "target")
+BASIS_NAMES: Mapping[str, str] = {
+    "statute": N_("the statutory period"),
+    "return_visit": N_("the return-visit period"),
+    "target": N_("the centre's own time limit"),
+}
+
+
+def _check_deadline(fact: dict[str, Any]) -> Iterator[tuple[str, Reason]]:
+    yield from _check_stage("stage", fact)
+
+
+dispute_deadline = Ruleset(
+    "dispute_deadline",
+    "2026.1",
+    FactSchema(
+        FactKind(
+            "deadline",
+            Field("case_type", str, choices=CASE_TYPES),
+            Field("stage", str, choices=ALL_STAGES),
+            Field("basis", str, choices=DEADLINE_BASES),
+            Field("due_on", date),
+            Field("today", date),
+            Field("days_left", int, min=-36_500, max=36_500),
+            check=_check_deadline,
+        ),
+        max_facts=1,
+    ),
+    parameters=[
+        ParameterSpec(
+            "warn_days",
+            int,
+            2,
+            min=0,
+            max=30,
+            unit=N_("days"),
+            label=N_("Warn this many days before a stage falls due"),
+            help=N_(
+                "The mediator in charge is told when a stage's last day is this close. The "
+                "statutory periods themselves are law and cannot be changed here."
+            ),
+        ),
+        ParameterSpec(
+            "return_visit_days",
+            int,
+            15,
+            min=1,
+            max=180,
+            unit=N_("days"),
+            label=N_("Return visit within"),
+            help=N_(
+                "After a dispute is resolved, the feedback visit (回访) to the parties takes "
+                "place within this many days."
+            ),
+        ),
+        ParameterSpec(
+            "stage_target_days",
+            int,
+            30,
+            min=1,
+            max=365,
+            unit=N_("days"),
+            label=N_("The centre's time limit for a stage without a statutory period"),
+            help=N_(
+                "Intake, commercial mediation, a contract review or a prevention task that has "
+                "stayed this long in one stage is overdue and is supervised."
+            ),
+        ),
+    ],
+    description=N_("Warning before a case's stage falls due, and marking it overdue"),
+)
+
+_DUE: dict[str, Any] = {
+    "kind": "deadline",
+    "case_type": "labour",
+    "stage": "mediation",
+    "basis": "statute",
+    "due_on": date(2026, 10, 8),
+    "today": date(2026, 10, 7),
+    "days_left": 1,
+}
+
+
+def _due_params(fact: Mapping[str, Any]) -> dict[str, Any]:
+    """The stage, its due day and the basis of the deadline (with the article when statutory)."""
+    params: dict[str, Any] = {
+        "stage": _stage(fact["stage"]),
+        "due": fact["due_on"],
+        "basis": nested(BASIS_NAMES[fact["basis"]]),
+        "days": abs(fact["days_left"]),
+    }
+    deadline = stage_deadline(fact["case_type"], fact["stage"])
+    if fact["basis"] == "statute" and deadline is not None:
+        params["basis"] = nested(
+            N_("{statute} art. {article}"),
+            statute=nested(deadline.period.statute.name_en),
+            article=deadline.period.article,
+        )
+    return params
+
+
+@dispute_deadline.rule(
+    when("deadline", lt("days_left", 0)),
+    priority=10,
+    examples=[{**_DUE, "days_left": -1, "today": date(2026, 10, 9)}],
+)
+def stage_overdue(match: Match) -> Outcome:
+    """A stage whose last day has passed is overdue: the case goes on the coordinators'
+    supervision list (跟踪督办) and, for a dispute, up to the one-stop centre."""
+    return {"overdue": True}, Reason(
+        N_("{stage} was due on {due} under {basis}: {days} days overdue."), _due_params(match.fact)
+    )
+
+
+@dispute_deadline.rule(
+    when("deadline", gte("days_left", 0), lte("days_left", param("warn_days"))),
+    priority=20,
+    examples=[_DUE, {**_DUE, "days_left": 0, "today": date(2026, 10, 8)}],
+)
+def falls_due_soon(match: Match) -> Outcome:
+    """The mediator in charge is warned when a stage's last day is near (the lead time is a
+    parameter; the statutory period itself is not)."""
+    params = _due_params(match.fact)
+    if match.fact["days_left"] == 0:
+        return {"warn": True}, Reason(N_("{stage} falls due today ({due}) under {basis}."), params)
+    if match.fact["days_left"] == 1:
+        return {"warn": True}, Reason(
+            N_("{stage} falls due tomorrow ({due}) under {basis}."), params
+        )
+    return {"warn": True}, Reason(
+        N_("{stage} falls due in {days} days, on {due}, under {basis}."), params
+    )
+
+
+@dispute_deadline.rule(
+    when("deadline"), name="checked", priority=1000, examples=[{**_DUE, "days_left": 10}]
+)
+def deadline_checked(match: Match) -> Outcome:
+    """Every deadline is checked for the two cases above; this records what was checked."""
+    return {"checked": True}, Reason(
+        N_("Checked {stage}, due on {due} under {basis}: {days} days from today."),
+        _due_params(match.fact),
+    )
+
+
+registry.register(dispute_deadline)
+
+
+# --- dispute_feedback ----------------------------------------------------------------------------
+
+dispute_feedback = Ruleset(
+    "dispute_feedback",
+    "2026.1",
+    FactSchema(
+        FactKind(
+            "history",
+            Field("case_type", str, choices=DISPUTE_TYPES),
+            Field("subject", str, choices=tuple(SUBJECT_NAMES)),
+            Field("similar_cases", int, min=1, max=1_000_000),
+            Field("prevention_open", bool),
+        ),
+        max_facts=1,
+    ),
+    parameters=[
+        ParameterSpec(
+            "repeat_min",
+            int,
+            2,
+            min=2,
+            max=50,
+            unit=N_("cases"),
+            label=N_("Repeated disputes from"),
+            help=N_(
+                "A firm with at least this many disputes of one kind within the window below "
+                "gets a prevention task and a Friday follow-up visit on that topic."
+            ),
+        ),
+        ParameterSpec(
+            "window_days",
+            int,
+            365,
+            min=30,
+            max=1825,
+            unit=N_("days"),
+            label=N_("Counting disputes over"),
+            help=N_("Disputes opened within this many days before the feedback visit count."),
+        ),
+    ],
+    description=N_("Feedback that returns to prevention: repeated disputes of one kind"),
+)
+
+_HISTORY: dict[str, Any] = {
+    "kind": "history",
+    "case_type": "labour",
+    "subject": "wage_arrears",
+    "similar_cases": 2,
+    "prevention_open": False,
+}
+
+
+def _history_params(fact: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "count": fact["similar_cases"],
+        "case_type": _type(fact["case_type"]),
+        "subject": nested(SUBJECT_NAMES[fact["subject"]]),
+        "days": params["window_days"],
+    }
+
+
+@dispute_feedback.rule(
+    when("history", gte("similar_cases", param("repeat_min")), prevention_open=False),
+    priority=10,
+    examples=[_HISTORY],
+)
+def repeated_disputes(match: Match) -> Outcome:
+    """A firm with repeated disputes of one kind gets a prevention task and a Friday follow-up
+    visit on that topic: the feedback end of the loop returns to prevention (三端闭环)."""
+    return {"prevention": True, "topic": FRIDAY_TOPICS[match.fact["case_type"]]}, Reason(
+        N_(
+            "This firm has had {count} disputes of one kind ({case_type}: {subject}) in {days} "
+            "days: a prevention task and a Friday follow-up visit on the topic are opened."
+        ),
+        _history_params(match.fact, match.params),
+    )
+
+
+@dispute_feedback.rule(
+    when("history", gte("similar_cases", param("repeat_min")), prevention_open=True),
+    priority=20,
+    examples=[{**_HISTORY, "prevention_open": True}],
+)
+def prevention_under_way(match: Match) -> Outcome:
+    """A prevention task already open for the firm and topic is not opened twice."""
+    return {"prevention": False}, Reason(
+        N_(
+            "This firm has had {count} disputes of one kind ({case_type}: {subject}) in {days} "
+            "days, and a prevention task on it is already open."
+        ),
+        _history_params(match.fact, match.params),
+    )
+
+
+@dispute_feedback.rule(
+    when("history"), name="checked", priority=1000, examples=[{**_HISTORY, "similar_cases": 1}]
+)
+def feedback_checked(match: Match) -> Outcome:
+    """Every feedback visit checks the firm's history for repeated disputes."""
+    return {"checked": True}, Reason(
+        N_(
+            "Checked the firm's disputes of this kind ({case_type}: {subject}): {count} in "
+            "{days} days."
+        ),
+        _history_params(match.fact, match.params),
+    )
+
+
+registry.register(dispute_feedback)

@@ -159,7 +159,7 @@ def _refused_moves() -> list[tuple[str, str, str]]:
             for target in (*table, "dispute_opened" if case_type != "contract_review" else "done"):
                 if target in table[source]:
                     continue
-                explained = ("intake", "mediation", "agreement")
+                explained = ("intake", "mediation", "agreement", "judicial_confirmation")
                 if case_type == "labour" and target == "litigation" and source in explained:
                     continue
                 moves.append((case_type, source, target))
@@ -204,7 +204,7 @@ def test_a_closed_case_moves_no_further():
 # --- dispute_transition: the conditional edges ---------------------------------------------------
 
 
-@pytest.mark.parametrize("source", ["intake", "mediation", "agreement"])
+@pytest.mark.parametrize("source", ["intake", "mediation", "agreement", "judicial_confirmation"])
 def test_labour_litigation_before_arbitration_is_refused(source: str):
     decision = run("dispute_transition", move("labour", source, "litigation"))
     assert refusals(decision) == ["arbitration_first"]
@@ -286,9 +286,10 @@ def test_an_arbitration_agreement_keeps_the_firms_out_of_court(source: str):
     assert not run("dispute_transition", {**fact, "arbitration_agreed": False}).is_refused
 
 
+@pytest.mark.parametrize("case_type", ["labour", "commercial"])
 @pytest.mark.parametrize(("expired", "refused"), [(False, False), (True, True)])
-def test_judicial_confirmation_within_30_days(expired: bool, refused: bool):
-    fact = move("commercial", "agreement", "judicial_confirmation", period_expired=expired)
+def test_judicial_confirmation_within_30_days(case_type: str, expired: bool, refused: bool):
+    fact = move(case_type, "agreement", "judicial_confirmation", period_expired=expired)
     decision = run("dispute_transition", fact)
     assert refusals(decision) == (["confirmation_period_passed"] if refused else [])
     if refused:

@@ -1,0 +1,1150 @@
+"""The loop's operations: open a case, move it, join parties, record feedback, the tick.
+
+Every decision goes through rules.disputes and is stored against the case: the team
+(dispute_team), each move (dispute_transition), escalation (dispute_escalation), deadlines
+(dispute_deadline) and the feedback that returns to prevention (dispute_feedback). Deadlines are
+counted by calendars.periods (start day not counted; a last day off moves to the next working
+day), so the statutory days are law and only the warning lead and the centre's own limits are
+parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+import rules
+from calendars import periods
+from programs import audit
+from programs.accounts.models import User
+from programs.decisions import services as decisions
+from programs.directory.models import Enterprise, Town
+from programs.disputes.models import (
+    AUTHORITIES,
+    DOCUMENT_KINDS,
+    CaseDocument,
+    CaseParty,
+    CaseTeamMember,
+    CaseTransition,
+    DisputeCase,
+)
+from programs.errors import Conflict, DomainError, NotFound, Refused
+from programs.i18n import N_
+from programs.notifications.services import notify
+from rules.disputes import (
+    CASE_TYPES,
+    FRIDAY_TOPICS,
+    INITIAL_STAGES,
+    SUBJECTS,
+    Limitation,
+    limitation_period,
+    stage_deadline,
+)
+
+STAFF = ("coordinator", "mediator", "consultant")
+NUMBER_PREFIX = {"labour": "LD", "commercial": "CD", "contract_review": "CR", "prevention": "PT"}
+MAX_AMOUNT = Decimal("1000000000")
+# Stages a person can no longer change the facts of (the case is over).
+_FINISHED = ("closed",)
+
+
+def _not_found() -> NotFound:
+    return NotFound(N_("The page you asked for does not exist."))
+
+
+# --- Who may see and do what ----------------------------------------------------------------------
+
+
+def team_of(session: Session, user: User) -> set[str]:
+    """The teams a staff member works in."""
+    return set(
+        session.scalars(select(CaseTeamMember.team).where(CaseTeamMember.user_id == user.id))
+    )
+
+
+def visible_cases(session: Session, user: User):
+    """A query of the cases this user may see: coordinators all; mediators and consultants their
+    teams' cases and those assigned to them; a firm the cases it is a party to."""
+    query = select(DisputeCase)
+    if user.role == "coordinator":
+        return query
+    if user.role in ("mediator", "consultant"):
+        teams = team_of(session, user)
+        return query.where(or_(DisputeCase.team.in_(teams), DisputeCase.assignee_id == user.id))
+    if user.role == "enterprise" and user.enterprise_id:
+        return query.where(
+            or_(
+                DisputeCase.enterprise_id == user.enterprise_id,
+                DisputeCase.counterparty_id == user.enterprise_id,
+            )
+        )
+    return query.where(False)
+
+
+def can_view(session: Session, user: User, case: DisputeCase) -> bool:
+    if user.role == "coordinator":
+        return True
+    if user.role in ("mediator", "consultant"):
+        return case.assignee_id == user.id or case.team in team_of(session, user)
+    if user.role == "enterprise" and user.enterprise_id:
+        return user.enterprise_id in (case.enterprise_id, case.counterparty_id)
+    return False
+
+
+def can_work_on(session: Session, user: User, case: DisputeCase) -> bool:
+    """Coordinators, and the staff of the case's team, move it and record what happened."""
+    if user.role == "coordinator":
+        return True
+    if user.role in ("mediator", "consultant"):
+        return case.assignee_id == user.id or case.team in team_of(session, user)
+    return False
+
+
+def can_see_personal_data(session: Session, user: User, case: DisputeCase) -> bool:
+    """Workers' names and contacts: the case's own staff and coordinators, never a firm."""
+    return can_work_on(session, user, case)
+
+
+def get_case(session: Session, actor: User, case_id: int) -> DisputeCase:
+    case = session.get(DisputeCase, case_id)
+    if case is None or not can_view(session, actor, case):
+        raise _not_found()
+    return case
+
+
+def _for_work(session: Session, actor: User, case_id: int) -> DisputeCase:
+    case = get_case(session, actor, case_id)
+    if not can_work_on(session, actor, case):
+        raise _not_found()
+    return case
+
+
+def _role(actor: User | None) -> str:
+    if actor is None:
+        return "system"
+    return {"enterprise": "firm"}.get(actor.role, actor.role)
+
+
+# --- Deadlines ------------------------------------------------------------------------------------
+
+
+def deadline_parameters(session: Session) -> dict[str, Any]:
+    """The live parameters of dispute_deadline (warning lead, return visit, centre's limit)."""
+    live = decisions.live_parameters(session, "dispute_deadline")
+    return rules.validate_parameters("dispute_deadline", dict(live.values) if live else {})
+
+
+@dataclass(frozen=True)
+class StageDue:
+    """When the case's current stage falls due, on what basis, and how the day was counted."""
+
+    basis: str  # "statute", "return_visit" or "target"
+    deadline: periods.Deadline
+    citations: tuple[str, ...] = ()
+
+    @property
+    def due_on(self) -> date:
+        return self.deadline.due_on
+
+
+def stage_due(case: DisputeCase, parameters: dict[str, Any]) -> StageDue | None:
+    """The last day of the case's current stage, or None (closed, or a stage that waits on
+    someone outside the centre with no period: litigation, arbitration, a done task)."""
+    if case.stage == "closed":
+        return None
+    statutory = stage_deadline(
+        case.case_type,
+        case.stage,
+        case.stage_entered_on,
+        extended=case.period_extended and case.stage == "arbitration_accepted",
+    )
+    if statutory is not None:
+        if statutory.days is not None:
+            deadline = periods.add_days(case.stage_entered_on, statutory.days)
+        elif statutory.period.unit == "months":
+            deadline = periods.add_months(case.stage_entered_on, statutory.period.amount)
+        else:
+            deadline = periods.add_years(case.stage_entered_on, statutory.period.amount)
+        return StageDue("statute", deadline, statutory.citations)
+    if case.stage == "feedback":
+        return StageDue(
+            "return_visit",
+            periods.add_days(case.stage_entered_on, parameters["return_visit_days"]),
+        )
+    if case.stage in ("litigation", "arbitration", "done", "dispute_opened"):
+        return None  # in the court's, the tribunal's or the coordinator's hands
+    return StageDue(
+        "target", periods.add_days(case.stage_entered_on, parameters["stage_target_days"])
+    )
+
+
+def _set_due(case: DisputeCase, parameters: dict[str, Any]) -> None:
+    due = stage_due(case, parameters)
+    case.due_on = due.due_on if due else None
+    case.due_basis = due.basis if due else None
+    case.warned_on = None
+    case.overdue = False
+
+
+def limitation(case: DisputeCase) -> tuple[Limitation, periods.Deadline | None] | None:
+    """The dispute's limitation period and, when it runs and the case knows from when, its end."""
+    found = limitation_period(
+        case.case_type,
+        wage_arrears=case.subject == "wage_arrears",
+        employment_continuing=case.employment_continuing,
+    )
+    if found is None:
+        return None
+    if found.period is None or case.knew_on is None:
+        return found, None
+    return found, periods.add_years(case.knew_on, found.period.amount)
+
+
+# --- Opening a case -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerInput:
+    name: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """A case as the intake form or the firm's request gives it."""
+
+    case_type: str
+    subject: str = "other"
+    enterprise_id: int | None = None
+    counterparty_id: int | None = None
+    counterparty_name: str = ""
+    town_id: int | None = None
+    summary: str = ""
+    workers: int = 0
+    amount_claimed: Decimal = Decimal(0)
+    knew_on: date | None = None
+    employment_continuing: bool = False
+    arbitration_agreed: bool = False
+    named_workers: tuple[WorkerInput, ...] = ()
+    documents: tuple[tuple[str, str], ...] = ()  # (kind, title)
+    contracts: int = 0  # contract review: how many contracts were submitted
+
+
+def _check_input(session: Session, actor: User, data: CaseInput, today: date) -> None:
+    if data.case_type not in CASE_TYPES:
+        raise DomainError(N_("Choose the type of case from the list."), field="case_type")
+    if data.subject not in SUBJECTS[data.case_type]:
+        raise DomainError(N_("Choose what the case is about from the list."), field="subject")
+    if actor.role == "enterprise":
+        if data.case_type == "prevention":
+            raise _not_found()
+        if data.enterprise_id != actor.enterprise_id:
+            raise _not_found()
+    elif actor.role not in STAFF:
+        raise _not_found()
+    if data.case_type in ("labour", "contract_review", "prevention") and not data.enterprise_id:
+        raise DomainError(N_("Choose the firm from the list."), field="enterprise_id")
+    if data.case_type == "commercial" and not data.enterprise_id:
+        raise DomainError(N_("Choose the applying firm from the list."), field="enterprise_id")
+    if data.case_type == "commercial" and not (
+        data.counterparty_id or data.counterparty_name.strip()
+    ):
+        raise DomainError(
+            N_("Name the other firm: choose it from the list or type its name."),
+            field="counterparty_name",
+        )
+    if data.counterparty_id is not None and data.counterparty_id == data.enterprise_id:
+        raise DomainError(
+            N_("A firm cannot be in dispute with itself; choose the other firm."),
+            field="counterparty_id",
+        )
+    if data.case_type == "labour" and data.workers < 1:
+        raise DomainError(N_("Enter how many workers are claiming (at least 1)."), field="workers")
+    if data.case_type == "labour" and len(data.named_workers) > data.workers:
+        raise DomainError(
+            N_(
+                "{named} workers are named but {workers} are claiming; enter the number of "
+                "workers claiming, or name fewer."
+            ),
+            {"named": len(data.named_workers), "workers": data.workers},
+            field="workers",
+        )
+    if not Decimal(0) <= data.amount_claimed <= MAX_AMOUNT:
+        raise DomainError(
+            N_("Enter the amount claimed in yuan, from 0 to 1,000,000,000."),
+            field="amount_claimed",
+        )
+    if data.knew_on is not None and data.knew_on > today:
+        raise DomainError(
+            N_("The day the claimant learned of it cannot be in the future ({date})."),
+            {"date": data.knew_on},
+            field="knew_on",
+        )
+    for worker in data.named_workers:
+        if not worker.name.strip():
+            raise DomainError(N_("Each named worker needs a name."), field="named_workers")
+    for kind, title in data.documents:
+        if kind not in DOCUMENT_KINDS or not title.strip():
+            raise DomainError(
+                N_("Each document needs a kind from the list and a title."), field="documents"
+            )
+
+
+def _next_number(session: Session, case_type: str, year: int) -> str:
+    prefix = f"{NUMBER_PREFIX[case_type]}-{year}-"
+    last = session.scalar(
+        select(func.max(DisputeCase.number)).where(DisputeCase.number.like(prefix + "%"))
+    )
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def _assignee(session: Session, team: str, actor: User) -> int | None:
+    """The actor if they work in the team, otherwise the team member with fewest open cases."""
+    members = list(
+        session.scalars(select(CaseTeamMember.user_id).where(CaseTeamMember.team == team))
+    )
+    if actor.id in members:
+        return actor.id
+    if not members:
+        return None
+    load = dict(
+        session.execute(
+            select(DisputeCase.assignee_id, func.count())
+            .where(DisputeCase.assignee_id.in_(members), DisputeCase.closed_on.is_(None))
+            .group_by(DisputeCase.assignee_id)
+        ).all()
+    )
+    return min(members, key=lambda user_id: (load.get(user_id, 0), user_id))
+
+
+def open_case(
+    session: Session,
+    actor: User,
+    data: CaseInput,
+    *,
+    today: date,
+    source: str | None = None,
+    parent: DisputeCase | None = None,
+    announce: bool = True,
+) -> DisputeCase:
+    """Take a case in: the rules pick the team, the least-busy member takes it, its first stage
+    gets its deadline and the escalation rules look at it at once."""
+    _check_input(session, actor, data, today)
+    enterprise = session.get(Enterprise, data.enterprise_id) if data.enterprise_id else None
+    if data.enterprise_id and enterprise is None:
+        raise DomainError(N_("Choose the firm from the list."), field="enterprise_id")
+    counterparty = session.get(Enterprise, data.counterparty_id) if data.counterparty_id else None
+    if data.counterparty_id and counterparty is None:
+        raise DomainError(N_("Choose the other firm from the list."), field="counterparty_id")
+    town_id = enterprise.town_id if enterprise is not None else data.town_id
+    if town_id is None or session.get(Town, town_id) is None:
+        raise DomainError(N_("Choose the town from the list."), field="town_id")
+    if source is None:
+        source = "firm" if actor.role == "enterprise" else "intake"
+    team = decisions.decide(
+        session, "dispute_team", [{"kind": "case", "case_type": data.case_type}], actor=actor
+    )
+    team_code = team.decision.fired[0].outcome["team"]
+    case = DisputeCase(
+        number=_next_number(session, data.case_type, today.year),
+        case_type=data.case_type,
+        subject=data.subject,
+        stage=INITIAL_STAGES[data.case_type],
+        stage_entered_on=today,
+        opened_on=today,
+        team=team_code,
+        assignee_id=_assignee(session, team_code, actor),
+        enterprise_id=data.enterprise_id,
+        counterparty_id=data.counterparty_id,
+        counterparty_name=(counterparty.name if counterparty else data.counterparty_name.strip())[
+            :120
+        ],
+        town_id=town_id,
+        summary=data.summary.strip(),
+        source=source,
+        parent_id=parent.id if parent is not None else None,
+        workers=data.workers if data.case_type == "labour" else 0,
+        amount_claimed=data.amount_claimed,
+        knew_on=data.knew_on,
+        employment_continuing=data.employment_continuing,
+        arbitration_agreed=data.arbitration_agreed,
+        contracts_reviewed=data.contracts if data.case_type == "contract_review" else 0,
+        created_by_id=actor.id,
+    )
+    _set_due(case, deadline_parameters(session))
+    session.add(case)
+    session.flush()
+    team.record.subject_type, team.record.subject_id = case.__tablename__, case.id
+    _add_parties(session, case, data, enterprise, counterparty)
+    for kind, title in data.documents:
+        session.add(
+            CaseDocument(
+                case_id=case.id,
+                kind=kind,
+                title=title.strip()[:200],
+                received_on=today,
+                added_by_id=actor.id,
+            )
+        )
+    session.add(
+        CaseTransition(
+            case_id=case.id,
+            from_stage=None,
+            to_stage=case.stage,
+            on=today,
+            reason=case.summary[:500],
+            actor_id=actor.id,
+            decision_id=team.record.id,
+        )
+    )
+    audit.record(session, "dispute_case.opened", case, actor_id=actor.id, number=case.number)
+    check_escalation(session, case, today=today, actor=actor, announce=announce)
+    if announce and case.assignee_id and case.assignee_id != actor.id:
+        assignee = session.get(User, case.assignee_id)
+        notify(
+            session,
+            assignee,
+            N_("New case {number}: {firm}"),
+            N_("The case {number} was assigned to you."),
+            {"number": case.number, "firm": _firm_label(case)},
+            link=f"/disputes/{case.id}",
+        )
+    return case
+
+
+def _firm_label(case: DisputeCase) -> str:
+    if case.enterprise is not None:
+        return case.enterprise.name
+    return case.counterparty_label
+
+
+def _add_parties(
+    session: Session,
+    case: DisputeCase,
+    data: CaseInput,
+    enterprise: Enterprise | None,
+    counterparty: Enterprise | None,
+) -> None:
+    if case.case_type == "labour":
+        for worker in data.named_workers:
+            session.add(
+                CaseParty(
+                    case_id=case.id,
+                    kind="worker",
+                    side="applicant",
+                    name=worker.name.strip()[:120],
+                    contact=worker.contact.strip()[:60],
+                )
+            )
+        firm_side = "respondent"
+    else:
+        firm_side = "applicant"
+    if enterprise is not None:
+        session.add(
+            CaseParty(
+                case_id=case.id,
+                kind="enterprise",
+                side=firm_side,
+                name=enterprise.name,
+                contact=enterprise.contact_phone,
+                enterprise_id=enterprise.id,
+            )
+        )
+    if case.case_type == "commercial":
+        session.add(
+            CaseParty(
+                case_id=case.id,
+                kind="enterprise",
+                side="respondent",
+                name=case.counterparty_name,
+                contact=counterparty.contact_phone if counterparty else "",
+                enterprise_id=counterparty.id if counterparty else None,
+            )
+        )
+
+
+# --- Parties and documents ------------------------------------------------------------------------
+
+
+def join_authority(
+    session: Session, actor: User, case_id: int, authority: str, *, today: date
+) -> CaseParty:
+    """Join the court, the justice bureau, the market regulator or the labour arbitration
+    commission to the case (the one-stop centre works jointly with them)."""
+    case = _for_work(session, actor, case_id)
+    if authority not in AUTHORITIES:
+        raise DomainError(N_("Choose the authority from the list."), field="authority")
+    if any(p.authority == authority for p in case.parties):
+        raise Conflict(N_("This authority is already a party to the case."), field="authority")
+    from programs.i18n import translate
+
+    party = CaseParty(
+        case_id=case.id,
+        kind="authority",
+        side="joined",
+        name=translate(AUTHORITIES[authority], "zh_Hans"),
+        authority=authority,
+    )
+    case.parties.append(party)
+    session.flush()
+    audit.record(session, "dispute_case.joined", case, actor_id=actor.id, authority=authority)
+    return party
+
+
+def add_worker(session: Session, actor: User, case_id: int, worker: WorkerInput) -> CaseParty:
+    """Name a worker on a labour case (personal data: only where the documents need it)."""
+    case = _for_work(session, actor, case_id)
+    if case.case_type != "labour":
+        raise DomainError(N_("Only a labour dispute has workers as parties."))
+    if not worker.name.strip():
+        raise DomainError(N_("Each named worker needs a name."), field="name")
+    named = sum(1 for p in case.parties if p.kind == "worker")
+    if named >= case.workers:
+        raise DomainError(
+            N_("All {workers} workers claiming are already named."),
+            {"workers": case.workers},
+            field="name",
+        )
+    party = CaseParty(
+        case_id=case.id,
+        kind="worker",
+        side="applicant",
+        name=worker.name.strip()[:120],
+        contact=worker.contact.strip()[:60],
+    )
+    case.parties.append(party)
+    session.flush()
+    audit.record(session, "dispute_case.worker_named", case, actor_id=actor.id, party=party.id)
+    return party
+
+
+def add_document(
+    session: Session, actor: User, case_id: int, kind: str, title: str, *, today: date
+) -> CaseDocument:
+    case = _for_work(session, actor, case_id)
+    if kind not in DOCUMENT_KINDS:
+        raise DomainError(N_("Choose the kind of document from the list."), field="kind")
+    if not title.strip():
+        raise DomainError(N_("Give the document a title."), field="title")
+    document = CaseDocument(
+        case_id=case.id,
+        kind=kind,
+        title=title.strip()[:200],
+        received_on=today,
+        added_by_id=actor.id,
+    )
+    case.documents.append(document)
+    session.flush()
+    return document
+
+
+# --- Moving a case --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened, as the move's form records it; None leaves a fact as it is."""
+
+    mediation_failed: bool | None = None
+    acceptance_refused: bool | None = None
+    award_final_eligible: bool | None = None
+    arbitration_agreed: bool | None = None
+    period_extended: bool | None = None
+    live_dispute: bool | None = None
+    agreement_terms: str | None = None
+    agreed_amount: Decimal | None = None
+    amount_recovered: Decimal | None = None
+    loss_avoided: Decimal | None = None
+    loss_evidence: str | None = None
+    contracts_reviewed: int | None = None
+    loopholes_fixed: int | None = None
+    findings: str | None = None
+    activity_on: date | None = None
+    activity_note: str | None = None
+    opens: str | None = None  # a review that found a live dispute opens a case of this type
+    fields: tuple[str, ...] = field(default=(), repr=False)
+
+    def set_fields(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name)
+            for name in (
+                "mediation_failed",
+                "acceptance_refused",
+                "award_final_eligible",
+                "arbitration_agreed",
+                "period_extended",
+                "live_dispute",
+                "agreement_terms",
+                "agreed_amount",
+                "amount_recovered",
+                "loss_avoided",
+                "loss_evidence",
+                "contracts_reviewed",
+                "loopholes_fixed",
+                "findings",
+                "activity_on",
+                "activity_note",
+            )
+            if getattr(self, name) is not None
+        }
+
+
+def _check_outcome(outcome: Outcome, today: date) -> None:
+    for name in ("agreed_amount", "amount_recovered", "loss_avoided"):
+        value = getattr(outcome, name)
+        if value is not None and not Decimal(0) <= value <= MAX_AMOUNT:
+            raise DomainError(N_("Enter an amount in yuan, from 0 to 1,000,000,000."), field=name)
+    for name in ("contracts_reviewed", "loopholes_fixed"):
+        value = getattr(outcome, name)
+        if value is not None and not 0 <= value <= 10_000:
+            raise DomainError(N_("Enter a number from 0 to 10,000."), field=name)
+    if outcome.activity_on is not None and outcome.activity_on > today:
+        raise DomainError(
+            N_("The visit or training cannot be recorded before it takes place ({date})."),
+            {"date": outcome.activity_on},
+            field="activity_on",
+        )
+    if outcome.opens is not None and outcome.opens not in ("labour", "commercial"):
+        raise DomainError(N_("Choose the type of dispute to open."), field="opens")
+
+
+def days_in_stage(case: DisputeCase, today: date) -> int:
+    return max(0, (today - case.stage_entered_on).days)
+
+
+def transition_facts(
+    case: DisputeCase,
+    to_stage: str,
+    *,
+    today: date,
+    by_role: str,
+    manual: bool,
+    reason_given: bool,
+) -> list[dict[str, Any]]:
+    """The facts dispute_transition decides the move over."""
+    return [
+        {
+            "kind": "transition",
+            "case_type": case.case_type,
+            "from_stage": case.stage,
+            "to_stage": to_stage,
+            "days_in_stage": min(days_in_stage(case, today), 36_500),
+            "period_expired": case.due_basis == "statute"
+            and case.due_on is not None
+            and today > case.due_on,
+            "mediation_failed": case.mediation_failed,
+            "acceptance_refused": case.acceptance_refused,
+            "award_final_eligible": case.award_final_eligible,
+            "arbitration_agreed": case.arbitration_agreed,
+            "live_dispute": case.live_dispute,
+            "loss_amount": float(case.recovered_total),
+            "loss_evidence": bool(case.loss_evidence.strip()),
+            "activity_done": case.activity_on is not None,
+            "manual": manual,
+            "reason_given": reason_given,
+            "by_role": by_role,
+        }
+    ]
+
+
+def move_case(
+    session: Session,
+    actor: User | None,
+    case_id: int,
+    to_stage: str,
+    *,
+    today: date,
+    reason: str = "",
+    outcome: Outcome = Outcome(),
+    announce: bool = True,
+) -> DisputeCase:
+    """Move a case to another stage if the rules allow it; the decision and the reason are kept.
+
+    A person's move (`actor` given) is a manual move and needs a reason; the tick's own moves
+    (`actor` None) record the rule that made them. The outcome's facts are set first, so the
+    rules see them; a refused move changes nothing (the caller's savepoint rolls back).
+    """
+    if actor is None:
+        case = session.get(DisputeCase, case_id)
+        if case is None:
+            raise _not_found()
+    else:
+        case = _for_work(session, actor, case_id)
+    if case.stage in _FINISHED:
+        raise Conflict(N_("This case is closed; it moves no further."))
+    _check_outcome(outcome, today)
+    for name, value in outcome.set_fields().items():
+        setattr(case, name, value.strip() if isinstance(value, str) else value)
+    if outcome.period_extended is not None:
+        _set_due(case, deadline_parameters(session))  # the extension moves the award's deadline
+    facts = transition_facts(
+        case,
+        to_stage,
+        today=today,
+        by_role=_role(actor),
+        manual=actor is not None,
+        reason_given=bool(reason.strip()),
+    )
+    decision = rules.decide(
+        "dispute_transition",
+        facts,
+        parameters=decisions.live_parameters(session, "dispute_transition"),
+    )
+    refused = Refused.from_decisions(decision)
+    if refused is not None:
+        raise refused
+    record = decisions.log(session, decision, actor=actor, subject=case)
+    source = case.stage
+    session.add(
+        CaseTransition(
+            case_id=case.id,
+            from_stage=source,
+            to_stage=to_stage,
+            on=today,
+            days_in_stage=days_in_stage(case, today),
+            manual=actor is not None,
+            reason=reason.strip(),
+            actor_id=actor.id if actor else None,
+            decision_id=record.id,
+        )
+    )
+    case.stage = to_stage
+    case.stage_entered_on = today
+    if to_stage == "closed":
+        case.closed_on = today
+    _set_due(case, deadline_parameters(session))
+    audit.record(
+        session,
+        "dispute_case.moved",
+        case,
+        actor_id=actor.id if actor else None,
+        source=source,
+        target=to_stage,
+    )
+    if to_stage == "dispute_opened":
+        _open_found_dispute(session, actor, case, outcome.opens or "commercial", today, announce)
+    check_escalation(session, case, today=today, actor=actor, announce=announce)
+    if announce and case.assignee_id and (actor is None or case.assignee_id != actor.id):
+        assignee = session.get(User, case.assignee_id)
+        notify(
+            session,
+            assignee,
+            N_("Case {number} moved to a new stage"),
+            N_("The case {number} moved from one stage to the next; open it to see why."),
+            {"number": case.number},
+            link=f"/disputes/{case.id}",
+        )
+    return case
+
+
+def _open_found_dispute(
+    session: Session,
+    actor: User | None,
+    review: DisputeCase,
+    case_type: str,
+    today: date,
+    announce: bool,
+) -> DisputeCase:
+    """A contract review that found a live dispute hands it over to mediation (prevention →
+    mediation): a dispute case of the chosen type, for the same firm, child of the review."""
+    opener = actor or _system_user(session)
+    subject = {"labour": "other", "commercial": "sales"}[case_type]
+    if review.subject in SUBJECTS[case_type]:
+        subject = review.subject
+    data = CaseInput(
+        case_type=case_type,
+        subject=subject,
+        enterprise_id=review.enterprise_id,
+        counterparty_name=review.counterparty_name or "",
+        summary=review.findings or review.summary,
+        workers=1 if case_type == "labour" else 0,
+    )
+    if case_type == "commercial" and not data.counterparty_name:
+        data = replace(data, counterparty_name="—")
+    return open_case(
+        session, opener, data, today=today, source="review", parent=review, announce=announce
+    )
+
+
+def _system_user(session: Session) -> User:
+    """The first active coordinator, on whose behalf the tick opens what it must."""
+    user = session.scalar(
+        select(User).where(User.role == "coordinator", User.status == "active").order_by(User.id)
+    )
+    if user is None:
+        raise DomainError(N_("No active coordinator account exists to act for the system."))
+    return user
+
+
+# --- Escalation -----------------------------------------------------------------------------------
+
+
+def escalation_facts(case: DisputeCase) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": "case",
+            "case_type": case.case_type,
+            "stage": case.stage,
+            "workers": case.workers,
+            "amount_claimed": float(case.amount_claimed),
+            "overdue": case.overdue,
+        }
+    ]
+
+
+def check_escalation(
+    session: Session,
+    case: DisputeCase,
+    *,
+    today: date,
+    actor: User | None = None,
+    announce: bool = True,
+) -> bool:
+    """Ask dispute_escalation about the case; a newly escalated case is logged and the
+    coordinators are told; True when it went up now. An escalated case stays escalated
+    (supervised) until it closes."""
+    if case.case_type not in ("labour", "commercial") or case.escalated or case.closed_on:
+        return False
+    decision = rules.decide(
+        "dispute_escalation",
+        escalation_facts(case),
+        parameters=decisions.live_parameters(session, "dispute_escalation"),
+    )
+    if not any(f.outcome.get("escalate") for f in decision.fired):
+        return False
+    decisions.log(session, decision, actor=actor, subject=case)
+    case.escalated = True
+    case.escalated_on = today
+    audit.record(session, "dispute_case.escalated", case, actor_id=actor.id if actor else None)
+    if announce:
+        for user in _coordinators(session):
+            notify(
+                session,
+                user,
+                N_("Case {number} went up to the one-stop centre"),
+                N_("The case {number} was escalated; it is on the supervision list."),
+                {"number": case.number},
+                link=f"/disputes/{case.id}",
+            )
+    return True
+
+
+def _coordinators(session: Session) -> list[User]:
+    return list(
+        session.scalars(select(User).where(User.role == "coordinator", User.status == "active"))
+    )
+
+
+# --- Feedback: the loop returns to prevention ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackInput:
+    visited_on: date
+    satisfaction: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FeedbackResult:
+    case: DisputeCase
+    prevention: DisputeCase | None
+    friday_request_id: int | None
+
+
+def record_feedback(
+    session: Session,
+    actor: User,
+    case_id: int,
+    data: FeedbackInput,
+    *,
+    today: date,
+    announce: bool = True,
+) -> FeedbackResult:
+    """Record the return visit (回访) and its satisfaction; a firm with repeated disputes of one
+    kind gets a prevention task and a Friday follow-up request on the topic (dispute_feedback)."""
+    case = _for_work(session, actor, case_id)
+    if case.stage != "feedback":
+        raise Conflict(N_("The return visit is recorded once the case is at its feedback stage."))
+    if not 1 <= data.satisfaction <= 5:
+        raise DomainError(N_("Choose a satisfaction from 1 to 5."), field="satisfaction")
+    if data.visited_on > today:
+        raise DomainError(
+            N_("The return visit cannot be recorded before it takes place ({date})."),
+            {"date": data.visited_on},
+            field="visited_on",
+        )
+    if data.visited_on < case.stage_entered_on:
+        raise DomainError(
+            N_("The return visit comes after the case was resolved, on {date} or later."),
+            {"date": case.stage_entered_on},
+            field="visited_on",
+        )
+    case.return_visit_on = data.visited_on
+    case.satisfaction = data.satisfaction
+    case.feedback_note = data.note.strip()
+    case.due_on, case.due_basis, case.overdue = None, None, False  # visited: nothing falls due
+    audit.record(
+        session, "dispute_case.feedback", case, actor_id=actor.id, satisfaction=data.satisfaction
+    )
+    prevention, request_id = _return_to_prevention(session, actor, case, today, announce)
+    return FeedbackResult(case, prevention, request_id)
+
+
+def _return_to_prevention(
+    session: Session, actor: User, case: DisputeCase, today: date, announce: bool
+) -> tuple[DisputeCase | None, int | None]:
+    if case.case_type not in ("labour", "commercial") or case.enterprise_id is None:
+        return None, None
+    live = decisions.live_parameters(session, "dispute_feedback")
+    parameters = rules.validate_parameters("dispute_feedback", dict(live.values) if live else {})
+    since = today - timedelta(days=parameters["window_days"])
+    similar = session.scalar(
+        select(func.count()).where(
+            DisputeCase.enterprise_id == case.enterprise_id,
+            DisputeCase.case_type == case.case_type,
+            DisputeCase.subject == case.subject,
+            DisputeCase.opened_on.between(since, today),
+        )
+    )
+    topic = FRIDAY_TOPICS[case.case_type]
+    open_prevention = session.scalar(
+        select(func.count()).where(
+            DisputeCase.enterprise_id == case.enterprise_id,
+            DisputeCase.case_type == "prevention",
+            DisputeCase.subject == topic,
+            DisputeCase.closed_on.is_(None),
+        )
+    )
+    decision = decisions.decide(
+        session,
+        "dispute_feedback",
+        [
+            {
+                "kind": "history",
+                "case_type": case.case_type,
+                "subject": case.subject,
+                "similar_cases": max(1, similar or 0),
+                "prevention_open": bool(open_prevention),
+            }
+        ],
+        actor=actor,
+        subject=case,
+    )
+    if not any(f.outcome.get("prevention") for f in decision.decision.fired):
+        return None, None
+    task = open_case(
+        session,
+        actor if actor.role in STAFF else _system_user(session),
+        CaseInput(
+            case_type="prevention",
+            subject=topic,
+            enterprise_id=case.enterprise_id,
+            summary=case.summary,
+        ),
+        today=today,
+        source="repeat",
+        parent=case,
+        announce=announce,
+    )
+    request_id = _friday_follow_up(session, actor, case, topic, today, announce)
+    return task, request_id
+
+
+def _friday_follow_up(
+    session: Session, actor: User, case: DisputeCase, topic: str, today: date, announce: bool
+) -> int | None:
+    """A Friday Law Service Day request for the firm on the topic (source "labour")."""
+    from programs.friday import services as friday
+
+    enterprise = case.enterprise
+    if enterprise is None or enterprise.status != "active":
+        return None
+    requester = actor if actor.role in ("coordinator", "mediator", "consultant") else None
+    requester = requester or _system_user(session)
+    request = friday.submit_request(
+        session,
+        requester,
+        friday.RequestInput(
+            kind="enterprise",
+            topics=(topic,),
+            description=f"{case.number}: {case.summary}"[:2000],
+            enterprise_id=enterprise.id,
+            counterparty=case.counterparty_label,
+        ),
+        today=today,
+        source="labour",
+        announce=announce,
+    )
+    return request.id
+
+
+# --- The tick -------------------------------------------------------------------------------------
+
+
+def _deadline_fact(case: DisputeCase, today: date) -> dict[str, Any]:
+    assert case.due_on is not None and case.due_basis is not None
+    return {
+        "kind": "deadline",
+        "case_type": case.case_type,
+        "stage": case.stage,
+        "basis": case.due_basis,
+        "due_on": case.due_on,
+        "today": today,
+        "days_left": max(-36_500, min(36_500, (case.due_on - today).days)),
+    }
+
+
+@dataclass
+class TickCounts:
+    moved: int = 0
+    warned: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "moved": self.moved,
+            "warned": self.warned,
+            "overdue": self.overdue,
+            "escalated": self.escalated,
+        }
+
+
+def tick(session: Session, today: date, *, batch: int = 2000) -> TickCounts:
+    """Time-driven rules, without anyone clicking; a second run the same day changes nothing.
+
+    1. An award nobody sued against within the period has taken effect: the case moves on to its
+       feedback visit (LDMAL arts. 48, 50), moved by the scheduled check with the rule recorded.
+    2. A stage whose last day is near is warned of once (dispute_deadline, falls_due_soon).
+    3. A stage whose last day has passed is marked overdue once, and the escalation rules look
+       at the case again.
+    Only cases whose state would change are read (an index on closed_on, due_on).
+    """
+    counts = TickCounts()
+    parameters = deadline_parameters(session)
+    live = decisions.live_parameters(session, "dispute_deadline")
+    expired_awards = session.scalars(
+        select(DisputeCase.id).where(
+            DisputeCase.closed_on.is_(None),
+            DisputeCase.stage.in_(("award", "final")),
+            DisputeCase.due_on < today,
+        )
+    ).all()
+    for case_id in expired_awards:
+        move_case(
+            session,
+            None,
+            case_id,
+            "feedback",
+            today=today,
+            reason="",
+            announce=True,
+        )
+        counts.moved += 1
+    horizon = today + timedelta(days=parameters["warn_days"])
+    query = (
+        select(DisputeCase)
+        .where(
+            DisputeCase.closed_on.is_(None),
+            DisputeCase.due_on.is_not(None),
+            DisputeCase.due_on <= horizon,
+            or_(
+                DisputeCase.warned_on.is_(None),
+                (DisputeCase.due_on < today) & DisputeCase.overdue.is_(False),
+            ),
+        )
+        .order_by(DisputeCase.id)
+        .execution_options(yield_per=batch)
+    )
+    newly_overdue: list[DisputeCase] = []
+    for case in session.scalars(query):
+        decision = rules.decide("dispute_deadline", [_deadline_fact(case, today)], parameters=live)
+        outcome = {k: v for f in decision.fired for k, v in f.outcome.items()}
+        changed = False
+        if outcome.get("overdue") and not case.overdue:
+            case.overdue = True
+            case.warned_on = case.warned_on or today
+            newly_overdue.append(case)
+            counts.overdue += 1
+            changed = True
+        elif outcome.get("warn") and case.warned_on is None:
+            case.warned_on = today
+            counts.warned += 1
+            changed = True
+            if case.assignee_id:
+                _warn(session, case, decision)
+        if changed:
+            decisions.log(session, decision, subject=case)
+            if case.overdue and check_escalation(session, case, today=today, announce=False):
+                counts.escalated += 1
+    if newly_overdue:
+        for user in _coordinators(session):
+            notify(
+                session,
+                user,
+                N_("{count} cases became overdue"),
+                N_("{count} cases passed their stage's last day; see the supervision list."),
+                {"count": len(newly_overdue)},
+                link="/disputes/supervision",
+            )
+        for assignee_id, cases in _by_assignee(newly_overdue).items():
+            notify(
+                session,
+                session.get(User, assignee_id),
+                N_("{count} of your cases became overdue"),
+                N_("Cases overdue: {numbers}."),
+                {"count": len(cases), "numbers": "、".join(c.number for c in cases[:20])},
+                link="/disputes/",
+            )
+    return counts
+
+
+def _warn(session: Session, case: DisputeCase, decision: rules.Decision) -> None:
+    fired = next(f for f in decision.fired if f.outcome.get("warn"))
+    reason = fired.reason.to_record()
+    notify(
+        session,
+        session.get(User, case.assignee_id),
+        N_("Case {number}: a deadline is near"),
+        reason["msgid"],
+        {**reason["params"], "number": case.number},
+        link=f"/disputes/{case.id}",
+    )
+
+
+def _by_assignee(cases: Iterable[DisputeCase]) -> dict[int, list[DisputeCase]]:
+    grouped: dict[int, list[DisputeCase]] = {}
+    for case in cases:
+        if case.assignee_id:
+            grouped.setdefault(case.assignee_id, []).append(case)
+    return grouped
+
+
+def refresh_deadlines(session: Session, start_on: date, end_on: date) -> int:
+    """Recount the deadlines of open cases whose stage began in a window (holiday data for
+    those days changed): returns how many cases' due day moved."""
+    parameters = deadline_parameters(session)
+    changed = 0
+    for case in session.scalars(
+        select(DisputeCase).where(
+            DisputeCase.closed_on.is_(None),
+            DisputeCase.due_on.is_not(None),
+            DisputeCase.due_on >= start_on,
+            DisputeCase.stage_entered_on <= end_on,
+        )
+    ):
+        due = stage_due(case, parameters)
+        if due is not None and due.due_on != case.due_on:
+            case.due_on = due.due_on
+            case.overdue = False
+            case.warned_on = None
+            changed += 1
+    return changed
