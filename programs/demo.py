@@ -687,6 +687,7 @@ def _upsert_counts() -> dict[str, int]:
             "users",
             "visits",
             "friday_visits",
+            "dispute_cases",
         ],
         0,
     )
@@ -866,5 +867,9 @@ def load(session: Session, city: City | None = None, *, today: date | None = Non
     from programs.friday import demo as friday_demo
 
     added["friday_visits"] = friday_demo.load(session, today)
+    session.flush()
+    from programs.disputes import demo as disputes_demo
+
+    added["dispute_cases"] = disputes_demo.load(session, today)
     session.flush()
     return LoadReport(added=added, logins=city.logins)

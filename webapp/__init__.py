@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp.calendar.routes import feed_bp
     from webapp.decisions.routes import bp as decisions_bp
     from webapp.directory.routes import bp as directory_bp
+    from webapp.disputes.routes import bp as disputes_bp
     from webapp.friday.routes import bp as friday_bp
     from webapp.home.routes import bp as home_bp
     from webapp.study.routes import bp as study_bp
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         feed_bp,
         study_bp,
         friday_bp,
+        disputes_bp,
     ):
         app.register_blueprint(blueprint)
     return app

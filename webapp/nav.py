@@ -28,6 +28,12 @@ ITEMS = [
         _l("Friday service"),
         frozenset({"coordinator", "consultant", "enterprise", "chamber"}),
     ),
+    NavItem(
+        "disputes.index",
+        _l("Dispute loop"),
+        frozenset({"coordinator", "mediator", "consultant", "enterprise"}),
+    ),
+    NavItem("disputes.supervision", _l("Supervision"), frozenset({"coordinator"})),
     NavItem("study.overview", _l("Study base"), frozenset({"coordinator"})),
     NavItem("study.request_visit", _l("Ask for a study-tour date"), frozenset({"school"})),
     NavItem("study.sessions", _l("Sessions"), frozenset({"instructor"})),

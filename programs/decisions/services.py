@@ -25,15 +25,26 @@ class Logged:
     record: DecisionRecord
 
 
+_LIVE = "fengqiao.live_parameters"
+
+
 def live_parameters(session: Session, ruleset: str) -> rules.ParameterValues | None:
-    """The live parameter version of a ruleset, or None when only its defaults were ever used."""
-    row = session.scalar(
-        select(ParameterVersion)
-        .where(ParameterVersion.ruleset == ruleset)
-        .order_by(ParameterVersion.version.desc())
-        .limit(1)
-    )
-    return rules.ParameterValues(row.version, row.values) if row else None
+    """The live parameter version of a ruleset, or None when only its defaults were ever used.
+
+    Kept for the rest of the session (a web request, a tick task): operations that decide many
+    times read it once. Storing a new version through `set_parameters` forgets it.
+    """
+    cache = session.info.setdefault(_LIVE, {})
+    if ruleset not in cache:
+        with session.no_autoflush:
+            row = session.scalar(
+                select(ParameterVersion)
+                .where(ParameterVersion.ruleset == ruleset)
+                .order_by(ParameterVersion.version.desc())
+                .limit(1)
+            )
+        cache[ruleset] = rules.ParameterValues(row.version, row.values) if row else None
+    return cache[ruleset]
 
 
 def decide(
@@ -168,6 +179,7 @@ def change_parameters(
         created_by_id=actor.id,
     )
     session.add(row)
+    session.info.pop(_LIVE, None)
     try:
         with session.begin_nested():
             session.flush()

@@ -74,6 +74,15 @@ def supervision_list(session: Session, user: User, *, page: int = 1) -> Page:
     return case_list(session, user, CaseFilter(supervised=True), page=page)
 
 
+def children(session: Session, case: DisputeCase) -> list[DisputeCase]:
+    """The cases this one opened: a review's dispute, a dispute's prevention task."""
+    return list(
+        session.scalars(
+            select(DisputeCase).where(DisputeCase.parent_id == case.id).order_by(DisputeCase.id)
+        )
+    )
+
+
 def team_members(session: Session) -> dict[str, list[User]]:
     members: dict[str, list[User]] = defaultdict(list)
     for row in session.scalars(select(CaseTeamMember).options(selectinload(CaseTeamMember.user))):

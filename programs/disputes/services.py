@@ -46,6 +46,7 @@ from rules.disputes import (
     limitation_period,
     stage_deadline,
 )
+from rules.statutes import StatutoryPeriod
 
 STAFF = ("coordinator", "mediator", "consultant")
 NUMBER_PREFIX = {"labour": "LD", "commercial": "CD", "contract_review": "CR", "prevention": "PT"}
@@ -146,7 +147,11 @@ class StageDue:
 
     basis: str  # "statute", "return_visit" or "target"
     deadline: periods.Deadline
-    citations: tuple[str, ...] = ()
+    statutory: tuple[StatutoryPeriod, ...] = ()  # the period (and extension) the law sets
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        return tuple(f"{p.statute.name_en} {p.citation}" for p in self.statutory)
 
     @property
     def due_on(self) -> date:
@@ -171,7 +176,7 @@ def stage_due(case: DisputeCase, parameters: dict[str, Any]) -> StageDue | None:
             deadline = periods.add_months(case.stage_entered_on, statutory.period.amount)
         else:
             deadline = periods.add_years(case.stage_entered_on, statutory.period.amount)
-        return StageDue("statute", deadline, statutory.citations)
+        return StageDue("statute", deadline, statutory.periods)
     if case.stage == "feedback":
         return StageDue(
             "return_visit",
@@ -384,7 +389,7 @@ def open_case(
     team.record.subject_type, team.record.subject_id = case.__tablename__, case.id
     _add_parties(session, case, data, enterprise, counterparty)
     for kind, title in data.documents:
-        session.add(
+        case.documents.append(
             CaseDocument(
                 case_id=case.id,
                 kind=kind,
@@ -393,7 +398,7 @@ def open_case(
                 added_by_id=actor.id,
             )
         )
-    session.add(
+    case.transitions.append(
         CaseTransition(
             case_id=case.id,
             from_stage=None,
@@ -434,7 +439,7 @@ def _add_parties(
 ) -> None:
     if case.case_type == "labour":
         for worker in data.named_workers:
-            session.add(
+            case.parties.append(
                 CaseParty(
                     case_id=case.id,
                     kind="worker",
@@ -447,7 +452,7 @@ def _add_parties(
     else:
         firm_side = "applicant"
     if enterprise is not None:
-        session.add(
+        case.parties.append(
             CaseParty(
                 case_id=case.id,
                 kind="enterprise",
@@ -458,7 +463,7 @@ def _add_parties(
             )
         )
     if case.case_type == "commercial":
-        session.add(
+        case.parties.append(
             CaseParty(
                 case_id=case.id,
                 kind="enterprise",
@@ -684,6 +689,11 @@ def move_case(
         setattr(case, name, value.strip() if isinstance(value, str) else value)
     if outcome.period_extended is not None:
         _set_due(case, deadline_parameters(session))  # the extension moves the award's deadline
+    if to_stage == "agreement" and not case.agreement_terms.strip():
+        raise DomainError(
+            N_("Record the terms the parties agreed; the mediation agreement is drawn from them."),
+            field="agreement_terms",
+        )
     facts = transition_facts(
         case,
         to_stage,
@@ -702,7 +712,7 @@ def move_case(
         raise refused
     record = decisions.log(session, decision, actor=actor, subject=case)
     source = case.stage
-    session.add(
+    case.transitions.append(
         CaseTransition(
             case_id=case.id,
             from_stage=source,
