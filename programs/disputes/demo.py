@@ -209,7 +209,10 @@ def _review(rng: random.Random, key: int, opened_on: date, firm: int, other: int
                 agreed_amount=Decimal(rng.randint(2, 40) * 5000))  # fmt: skip
         c.after(5, 20, "feedback", "协议已履行")
         child_visit = _resolution(c, Decimal(0))
-        child = Script(key * 1000, "commercial", "sales", opened, firm, other, 0,
+        # The review's case opens it with the review's subject where a dispute has it
+        # (services._open_found_dispute); the script says the same.
+        found = subject if subject in dict(COMMERCIAL_SUBJECTS) else "sales"
+        child = Script(key * 1000, "commercial", found, opened, firm, other, 0,
                        Decimal(rng.randint(2, 40) * 5000), tuple(c.moves), child_visit)  # fmt: skip
         w.after(1, 5, "closed", "已转纠纷案件，审查结案")
     else:
@@ -441,6 +444,7 @@ class _Player:
             services.FeedbackInput(on, script.visit[1], "当事人对调解结果表示满意"),
             today=on,
             announce=False,
+            friday_follow_up=False,
         )
         if result.prevention is not None:
             task = result.prevention

@@ -17,13 +17,14 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 import rules
 from calendars import periods
 from programs import audit
 from programs.accounts.models import User
 from programs.decisions import services as decisions
+from programs.decisions.models import DecisionRecord
 from programs.directory.models import Enterprise, Town
 from programs.disputes.models import (
     AUTHORITIES,
@@ -816,10 +817,12 @@ def check_escalation(
     today: date,
     actor: User | None = None,
     announce: bool = True,
+    batched: bool = False,
 ) -> bool:
     """Ask dispute_escalation about the case; a newly escalated case is logged and the
     coordinators are told; True when it went up now. An escalated case stays escalated
-    (supervised) until it closes."""
+    (supervised) until it closes. `batched`: the decision is written with the caller's next
+    flush (the tick's batches) instead of at once."""
     if case.case_type not in ("labour", "commercial") or case.escalated or case.closed_on:
         return False
     decision = rules.decide(
@@ -829,7 +832,10 @@ def check_escalation(
     )
     if not any(f.outcome.get("escalate") for f in decision.fired):
         return False
-    decisions.log(session, decision, actor=actor, subject=case)
+    if batched:
+        _log_batched(session, decision, case)
+    else:
+        decisions.log(session, decision, actor=actor, subject=case)
     case.escalated = True
     case.escalated_on = today
     audit.record(session, "dispute_case.escalated", case, actor_id=actor.id if actor else None)
@@ -877,9 +883,11 @@ def record_feedback(
     *,
     today: date,
     announce: bool = True,
+    friday_follow_up: bool = True,
 ) -> FeedbackResult:
     """Record the return visit (回访) and its satisfaction; a firm with repeated disputes of one
-    kind gets a prevention task and a Friday follow-up request on the topic (dispute_feedback)."""
+    kind gets a prevention task and a Friday follow-up request on the topic (dispute_feedback).
+    `friday_follow_up=False` opens the task alone (the demo's history, whose Fridays are past)."""
     case = _for_work(session, actor, case_id)
     if case.stage != "feedback":
         raise Conflict(N_("The return visit is recorded once the case is at its feedback stage."))
@@ -904,12 +912,19 @@ def record_feedback(
     audit.record(
         session, "dispute_case.feedback", case, actor_id=actor.id, satisfaction=data.satisfaction
     )
-    prevention, request_id = _return_to_prevention(session, actor, case, today, announce)
+    prevention, request_id = _return_to_prevention(
+        session, actor, case, today, announce, friday_follow_up
+    )
     return FeedbackResult(case, prevention, request_id)
 
 
 def _return_to_prevention(
-    session: Session, actor: User, case: DisputeCase, today: date, announce: bool
+    session: Session,
+    actor: User,
+    case: DisputeCase,
+    today: date,
+    announce: bool,
+    friday_follow_up: bool = True,
 ) -> tuple[DisputeCase | None, int | None]:
     if case.case_type not in ("labour", "commercial") or case.enterprise_id is None:
         return None, None
@@ -964,6 +979,8 @@ def _return_to_prevention(
         parent=case,
         announce=announce,
     )
+    if not friday_follow_up:
+        return task, None
     request_id = _friday_follow_up(session, actor, case, topic, today, announce)
     return task, request_id
 
@@ -997,6 +1014,23 @@ def _friday_follow_up(
 
 
 # --- The tick -------------------------------------------------------------------------------------
+
+
+def _log_batched(session: Session, decision: rules.Decision, case: DisputeCase) -> None:
+    """Store the scheduled check's decision about a case as decisions.log does, without its
+    flush: the tick logs one or two for every case it changes (tens of thousands after an
+    outage) and needs no record's id, so they go out with the batch's flush, not one by one."""
+    session.add(
+        DecisionRecord(
+            ruleset=decision.ruleset,
+            ruleset_version=decision.ruleset_version,
+            parameters_version=decision.parameters_version,
+            record=decision.to_record(),
+            refused=decision.is_refused,
+            subject_type=case.__tablename__,
+            subject_id=case.id,
+        )
+    )
 
 
 def _deadline_fact(case: DisputeCase, today: date) -> dict[str, Any]:
@@ -1041,18 +1075,30 @@ def tick(session: Session, today: date, *, batch: int = 2000) -> TickCounts:
     counts = TickCounts()
     parameters = deadline_parameters(session)
     live = decisions.live_parameters(session, "dispute_deadline")
+    # Held here so that the session's identity map, which keeps only what is referenced, finds
+    # them: the moves and the warnings then read no case, history or assignee one by one.
+    assignees = {
+        user.id: user
+        for user in session.scalars(
+            select(User).where(
+                User.id.in_(select(DisputeCase.assignee_id).where(DisputeCase.closed_on.is_(None)))
+            )
+        )
+    }
     expired_awards = session.scalars(
-        select(DisputeCase.id).where(
+        select(DisputeCase)
+        .where(
             DisputeCase.closed_on.is_(None),
             DisputeCase.stage.in_(("award", "final")),
             DisputeCase.due_on < today,
         )
+        .options(selectinload(DisputeCase.transitions))
     ).all()
-    for case_id in expired_awards:
+    for award in expired_awards:
         move_case(
             session,
             None,
-            case_id,
+            award.id,
             "feedback",
             today=today,
             reason="",
@@ -1075,8 +1121,15 @@ def tick(session: Session, today: date, *, batch: int = 2000) -> TickCounts:
         .execution_options(yield_per=batch)
     )
     newly_overdue: list[DisputeCase] = []
-    for case in session.scalars(query):
-        decision = rules.decide("dispute_deadline", [_deadline_fact(case, today)], parameters=live)
+    # The rules are pure: cases with the same fact (type, stage, basis, due day) get the same
+    # decision, so it is made once per fact, not once per case.
+    decided: dict[tuple[Any, ...], rules.Decision] = {}
+    for n, case in enumerate(session.scalars(query), 1):
+        fact = _deadline_fact(case, today)
+        key = tuple(fact.values())
+        if key not in decided:
+            decided[key] = rules.decide("dispute_deadline", [fact], parameters=live)
+        decision = decided[key]
         outcome = {k: v for f in decision.fired for k, v in f.outcome.items()}
         changed = False
         if outcome.get("overdue") and not case.overdue:
@@ -1092,9 +1145,13 @@ def tick(session: Session, today: date, *, batch: int = 2000) -> TickCounts:
             if case.assignee_id:
                 _warn(session, case, decision)
         if changed:
-            decisions.log(session, decision, subject=case)
-            if case.overdue and check_escalation(session, case, today=today, announce=False):
+            _log_batched(session, decision, case)
+            if case.overdue and check_escalation(
+                session, case, today=today, announce=False, batched=True
+            ):
                 counts.escalated += 1
+        if n % batch == 0:
+            session.flush()
     if newly_overdue:
         for user in _coordinators(session):
             notify(
@@ -1108,7 +1165,7 @@ def tick(session: Session, today: date, *, batch: int = 2000) -> TickCounts:
         for assignee_id, cases in _by_assignee(newly_overdue).items():
             notify(
                 session,
-                session.get(User, assignee_id),
+                assignees[assignee_id],
                 N_("{count} of your cases became overdue"),
                 N_("Cases overdue: {numbers}."),
                 {"count": len(cases), "numbers": "、".join(c.number for c in cases[:20])},

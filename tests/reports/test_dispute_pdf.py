@@ -279,7 +279,10 @@ def test_no_agreement_yet(session):
 
 
 def test_agreement_without_terms(session):
-    case = _labour_case(session, agreed_amount=Decimal("1000"))  # terms left out
+    # The service refuses an agreement without terms; one whose terms were cleared later (a
+    # correction in the database) is still not drawn up.
+    case = _labour_case(session, agreed_amount=Decimal("1000"), agreement_terms="分期支付")
+    case.agreement_terms = ""
     with pytest.raises(DomainError) as raised:
         agreement_pdf(case)
     assert raised.value.msgid == NO_TERMS
