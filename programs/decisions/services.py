@@ -61,10 +61,26 @@ def decide(
     return Logged(decision, record)
 
 
+def parameter_values(session: Session, ruleset: str) -> dict[str, Any]:
+    """Every parameter of a ruleset as it is live now (defaults fill what was never set), for
+    programs that count with a parameter outside a decision (a deadline, a window)."""
+    live = live_parameters(session, ruleset)
+    return rules.validate_parameters(ruleset, dict(live.values) if live else {})
+
+
 def log(
-    session: Session, decision: rules.Decision, *, actor: User | None = None, subject: Any = None
+    session: Session,
+    decision: rules.Decision,
+    *,
+    actor: User | None = None,
+    subject: Any = None,
+    flush: bool = True,
 ) -> DecisionRecord:
-    """Store a decision already made (for callers that decide before the subject exists)."""
+    """Store a decision already made (for callers that decide before the subject exists).
+
+    `flush=False` leaves the record to the caller's next flush (its id is then not known yet):
+    for batch work such as the tick, which logs thousands of decisions.
+    """
     if subject is not None and subject.id is None:
         session.flush()
     record = DecisionRecord(
@@ -78,7 +94,8 @@ def log(
         actor_id=actor.id if actor else None,
     )
     session.add(record)
-    session.flush()
+    if flush:
+        session.flush()
     return record
 
 

@@ -57,6 +57,15 @@ def enterprises(
     return paginate(session, stmt.order_by(Enterprise.name, Enterprise.id), page)
 
 
+def active_enterprises(session: Session) -> list[Enterprise]:
+    """Approved firms by name: the choices of a staff form that names a firm."""
+    return list(
+        session.scalars(
+            select(Enterprise).where(Enterprise.status == "active").order_by(Enterprise.name)
+        )
+    )
+
+
 def enterprise(session: Session, user: User, enterprise_id: int) -> Enterprise:
     """One firm, if the user may see it."""
     found = session.get(Enterprise, enterprise_id)

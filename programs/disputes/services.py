@@ -24,7 +24,6 @@ from calendars import periods
 from programs import audit
 from programs.accounts.models import User
 from programs.decisions import services as decisions
-from programs.decisions.models import DecisionRecord
 from programs.directory.models import Enterprise, Town
 from programs.disputes.models import (
     AUTHORITIES,
@@ -36,7 +35,7 @@ from programs.disputes.models import (
     DisputeCase,
 )
 from programs.errors import Conflict, DomainError, NotFound, Refused
-from programs.i18n import N_
+from programs.i18n import N_, translate
 from programs.notifications.services import notify
 from rules.disputes import (
     CASE_TYPES,
@@ -138,8 +137,7 @@ def _role(actor: User | None) -> str:
 
 def deadline_parameters(session: Session) -> dict[str, Any]:
     """The live parameters of dispute_deadline (warning lead, return visit, centre's limit)."""
-    live = decisions.live_parameters(session, "dispute_deadline")
-    return rules.validate_parameters("dispute_deadline", dict(live.values) if live else {})
+    return decisions.parameter_values(session, "dispute_deadline")
 
 
 @dataclass(frozen=True)
@@ -489,8 +487,6 @@ def join_authority(
         raise DomainError(N_("Choose the authority from the list."), field="authority")
     if any(p.authority == authority for p in case.parties):
         raise Conflict(N_("This authority is already a party to the case."), field="authority")
-    from programs.i18n import translate
-
     party = CaseParty(
         case_id=case.id,
         kind="authority",
@@ -832,10 +828,7 @@ def check_escalation(
     )
     if not any(f.outcome.get("escalate") for f in decision.fired):
         return False
-    if batched:
-        _log_batched(session, decision, case)
-    else:
-        decisions.log(session, decision, actor=actor, subject=case)
+    decisions.log(session, decision, actor=actor, subject=case, flush=not batched)
     case.escalated = True
     case.escalated_on = today
     audit.record(session, "dispute_case.escalated", case, actor_id=actor.id if actor else None)
@@ -928,8 +921,7 @@ def _return_to_prevention(
 ) -> tuple[DisputeCase | None, int | None]:
     if case.case_type not in ("labour", "commercial") or case.enterprise_id is None:
         return None, None
-    live = decisions.live_parameters(session, "dispute_feedback")
-    parameters = rules.validate_parameters("dispute_feedback", dict(live.values) if live else {})
+    parameters = decisions.parameter_values(session, "dispute_feedback")
     since = today - timedelta(days=parameters["window_days"])
     similar = session.scalar(
         select(func.count()).where(
@@ -1014,23 +1006,6 @@ def _friday_follow_up(
 
 
 # --- The tick -------------------------------------------------------------------------------------
-
-
-def _log_batched(session: Session, decision: rules.Decision, case: DisputeCase) -> None:
-    """Store the scheduled check's decision about a case as decisions.log does, without its
-    flush: the tick logs one or two for every case it changes (tens of thousands after an
-    outage) and needs no record's id, so they go out with the batch's flush, not one by one."""
-    session.add(
-        DecisionRecord(
-            ruleset=decision.ruleset,
-            ruleset_version=decision.ruleset_version,
-            parameters_version=decision.parameters_version,
-            record=decision.to_record(),
-            refused=decision.is_refused,
-            subject_type=case.__tablename__,
-            subject_id=case.id,
-        )
-    )
 
 
 def _deadline_fact(case: DisputeCase, today: date) -> dict[str, Any]:
@@ -1145,7 +1120,7 @@ def tick(session: Session, today: date, *, batch: int = 2000) -> TickCounts:
             if case.assignee_id:
                 _warn(session, case, decision)
         if changed:
-            _log_batched(session, decision, case)
+            decisions.log(session, decision, subject=case, flush=False)
             if case.overdue and check_escalation(
                 session, case, today=today, announce=False, batched=True
             ):

@@ -172,15 +172,6 @@ def consultants(session: Session) -> list[Consultant]:
     )
 
 
-def enterprises(session: Session) -> list[Enterprise]:
-    """Active firms by name."""
-    return list(
-        session.scalars(
-            select(Enterprise).where(Enterprise.status == "active").order_by(Enterprise.name)
-        )
-    )
-
-
 def chambers(session: Session) -> list[Chamber]:
     """Chambers by name."""
     return list(session.scalars(select(Chamber).order_by(Chamber.name)))

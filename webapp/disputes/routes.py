@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from calendars import today as shanghai_today
 from programs.decisions import services as decisions
-from programs.directory.models import Enterprise
+from programs.directory import queries as directory_queries
 from programs.disputes import queries, services
 from programs.disputes.models import (
     AUTHORITIES,
@@ -73,10 +73,7 @@ def _or_404(func, *args, **kwargs):
 
 
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    return max(1, request.args.get("page", 1, type=int) or 1)
 
 
 @bp.route("/")
@@ -124,15 +121,7 @@ def supervision():
 
 
 def _firm_options(form: CaseForm) -> None:
-    session = db_session()
-    from sqlalchemy import select
-
-    firms = session.execute(
-        select(Enterprise.id, Enterprise.name)
-        .where(Enterprise.status == "active")
-        .order_by(Enterprise.name)
-    ).all()
-    pairs = [(row.id, row.name) for row in firms]
+    pairs = [(firm.id, firm.name) for firm in directory_queries.active_enterprises(db_session())]
     form.enterprise_id.choices = options(pairs)
     form.counterparty_id.choices = options(pairs)
 

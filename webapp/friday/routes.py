@@ -97,7 +97,9 @@ def index():
 def _fill_request_form(form: RequestForm, today: date) -> RequestForm:
     session = db_session()
     form.load(today)
-    form.enterprise_id.choices = options((e.id, e.name) for e in queries.enterprises(session))
+    form.enterprise_id.choices = options(
+        (e.id, e.name) for e in directory_queries.active_enterprises(session)
+    )
     form.chamber_id.choices = options((c.id, c.name) for c in queries.chambers(session))
     form.town_id.choices = options((w.id, w.name) for w in directory_queries.towns(session))
     form.studio_id.choices = options((s.id, s.name) for s in queries.studios(session))
@@ -402,7 +404,9 @@ def studios():
     hours_form.consultant_id.choices = options((c.id, c.name) for c in queries.consultants(session))
     slot_form = SlotForm(prefix="slot")
     slot_form.topic.choices = choices(PROBLEM_CATEGORIES)
-    slot_form.enterprise_id.choices = options((e.id, e.name) for e in queries.enterprises(session))
+    slot_form.enterprise_id.choices = options(
+        (e.id, e.name) for e in directory_queries.active_enterprises(session)
+    )
     if request.method == "POST":
         action = request.form.get("action")
         if action == "open" and current_user.role in ("coordinator", "consultant"):
@@ -483,7 +487,9 @@ def conflicts():
     session = db_session()
     form = ConflictForm()
     form.consultant_id.choices = options((c.id, c.name) for c in queries.consultants(session))
-    form.enterprise_id.choices = options((e.id, e.name) for e in queries.enterprises(session))
+    form.enterprise_id.choices = options(
+        (e.id, e.name) for e in directory_queries.active_enterprises(session)
+    )
     if form.validate_on_submit():
         consultant_id = (
             current_user.consultant_id
