@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from calendars import today
@@ -21,8 +22,8 @@ def _move(page, stage: str, reason: str, **fields: str) -> None:
     for name, value in fields.items():
         page.locator(f"[name='move-{name}']").fill(value)
     page.locator("textarea[name='move-reason']").fill(reason)
-    page.locator("form:has(input[name=action][value=move]) button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form:has(input[name=action][value=move]) button[type=submit]").click()
 
 
 def test_a_labour_case_from_intake_to_feedback(page, browser, live_server, tmp_path):
@@ -43,10 +44,10 @@ def test_a_labour_case_from_intake_to_feedback(page, browser, live_server, tmp_p
     page.locator("form button[type=submit].primary").click()
     page.wait_for_url(re.compile(r"/disputes/\d+$"))
     case_id = int(page.url.rsplit("/", 1)[1])
-    assert "专业调解" in page.content()
+    expect(page.locator("body")).to_contain_text("专业调解")
 
     _move(page, "mediation", "双方同意调解")
-    assert "劳动争议调解仲裁法" in page.content()  # the 15 days of art. 14, counted
+    expect(page.locator("body")).to_contain_text("劳动争议调解仲裁法")  # art. 14, counted
 
     # Fifteen days and more pass without an agreement: the tick marks the mediation overdue.
     with database.transaction() as session:
@@ -58,14 +59,14 @@ def test_a_labour_case_from_intake_to_feedback(page, browser, live_server, tmp_p
     coordinator = browser.new_context(base_url=live_server, locale="zh-CN").new_page()
     log_in(coordinator, "coordinator")
     coordinator.goto("/disputes/supervision")
-    assert number in coordinator.content()
+    expect(coordinator.locator("body")).to_contain_text(number)
     coordinator.get_by_role("link", name=number).click()
-    assert "已逾期" in coordinator.content() or "逾期" in coordinator.content()
+    expect(coordinator.locator("body")).to_contain_text("逾期")
 
     # The parties agree after all; the mediator records it and they apply for confirmation.
     _move(page, "agreement", "双方达成调解协议",
           **{"agreement_terms": "十日内一次性支付工资三万六千元", "agreed_amount": "36000"})  # fmt: skip
-    assert "十日内一次性支付工资三万六千元" in page.content()
+    expect(page.locator("body")).to_contain_text("十日内一次性支付工资三万六千元")
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("调解协议书")).click()
     path = tmp_path / "agreement.pdf"
@@ -77,9 +78,9 @@ def test_a_labour_case_from_intake_to_feedback(page, browser, live_server, tmp_p
     page.locator("input[name='feedback-visited_on']").fill(today().isoformat())
     page.locator("select[name='feedback-satisfaction']").select_option("5")
     page.locator("textarea[name='feedback-note']").fill("工人已收到全部工资")
-    page.locator("form:has(input[name=action][value=feedback]) button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "工人已收到全部工资" in page.content()
+    with page.expect_navigation():
+        page.locator("form:has(input[name=action][value=feedback]) button[type=submit]").click()
+    expect(page.locator("body")).to_contain_text("工人已收到全部工资")
 
     with database.transaction() as session:
         case = session.get(DisputeCase, case_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from calendars import today, working_fridays
@@ -29,16 +30,16 @@ def test_request_roster_record_and_the_firm_sees_its_problems(page, browser, liv
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(re.compile(r"/friday/requests/\d+$"))
     request_id = int(page.url.rsplit("/", 1)[1])
-    assert "结对专家" in page.content()
+    expect(page.locator("body")).to_contain_text("结对专家")
 
     # The coordinator drafts next month's roster and publishes it.
     coordinator = browser.new_context(base_url=live_server, locale="zh-CN").new_page()
     log_in(coordinator, "coordinator")
     coordinator.goto("/friday/roster")
     coordinator.get_by_role("button", name=re.compile("生成排班草稿")).click()
-    assert "已生成草稿" in coordinator.content()
+    expect(coordinator.locator("body")).to_contain_text("已生成草稿")
     coordinator.get_by_role("button", name=re.compile("发布 .* 个草稿走访")).click()
-    assert "已发布" in coordinator.content()
+    expect(coordinator.locator("body")).to_contain_text("已发布")
 
     with database.transaction() as session:
         visit = session.scalar(select(FridayVisit).where(FridayVisit.request_id == request_id))
@@ -61,7 +62,7 @@ def test_request_roster_record_and_the_firm_sees_its_problems(page, browser, liv
     consultant.locator("input[name='record-problems-1-description']").fill("对外担保合同需要审查")
     consultant.locator("input[name='record-problems-1-follow_up']").check()
     consultant.get_by_role("button", name="保存记录").click()
-    assert "已记录" in consultant.content()
+    expect(consultant.locator("body")).to_contain_text("已记录")
 
     # The firm sees the visit and its problems.
     page.goto(f"/friday/visits/{visit_id}")
