@@ -48,7 +48,7 @@ from programs import demo, schema
 from programs.accounts.models import User
 from programs.db import Database, make_engine
 from programs.directory.models import Enterprise, Town
-from programs.disputes import queries, services
+from programs.disputes import daily, queries, services
 from programs.disputes.models import CaseTeamMember, DisputeCase
 from rules.disputes import STAGES, SUBJECTS
 
@@ -315,7 +315,7 @@ def expected_counts(session: Session, today: date, warn_days: int) -> dict[str, 
     def count(*where: Any) -> int:
         return session.scalar(select(func.count()).where(*open_due, *where)) or 0
 
-    horizon = today + timedelta(days=warn_days)
+    horizon = daily.warning_horizon(today, warn_days)  # warn_days working days ahead
     overdue = (DisputeCase.due_on < today, DisputeCase.overdue.is_(False), ~award)
     return {
         "moved": count(DisputeCase.due_on < today, award),
@@ -326,6 +326,7 @@ def expected_counts(session: Session, today: date, warn_days: int) -> dict[str, 
         "escalated": count(
             *overdue,
             DisputeCase.case_type.in_(("labour", "commercial")),
+            DisputeCase.stage != "feedback",  # a late return visit is not escalated
             DisputeCase.escalated.is_(False),
         ),
     }
@@ -334,7 +335,7 @@ def expected_counts(session: Session, today: date, warn_days: int) -> dict[str, 
 def timed_tick(database: Database, today: date) -> tuple[float, dict[str, int]]:
     started = time.perf_counter()
     with database.transaction() as session:
-        counts = services.tick(session, today).as_dict()
+        counts = daily.tick(session, today).as_dict()
     return time.perf_counter() - started, counts
 
 

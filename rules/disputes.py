@@ -39,7 +39,8 @@ into a calendar date is calendars/' business (`calendars.periods.add_days` etc.)
     art. 47. `arbitration_agreed`: the parties of a commercial dispute have a valid arbitration
     agreement. `live_dispute`: a contract review found a dispute that is live now.
     `loss_amount` (yuan) / `loss_evidence`: loss avoided or recovered by a contract review and
-    whether it is evidenced. `activity_done`: a prevention task's visit or training took place.
+    whether it is evidenced. `activity_done`: a prevention task's visit or training took place. `return_visit_done`: the
+    return visit (回访) of a resolved dispute was recorded.
     `manual`: a person moves the case outside the ordinary workflow step (a correction or an
     override); `reason_given`: they wrote a reason. `by_role`: who asks ("system" is the
     scheduled tick, which never moves a case manually). Optional outcome fields default to
@@ -53,7 +54,7 @@ into a calendar date is calendars/' business (`calendars.periods.add_days` etc.)
         acceptance_pending, award_pending, award_not_final, award_is_final, suit_period_passed,
         no_arbitration_agreement, arbitration_agreement_bars_suit, confirmation_period_passed,
         no_live_dispute, live_dispute_must_be_opened, loss_without_evidence,
-        no_visit_or_training, manual_needs_reason, closing_needs_coordinator; checked.
+        no_visit_or_training, no_return_visit, manual_needs_reason, closing_needs_coordinator; checked.
     Labour litigation straight from intake, mediation or an agreement is refused by
     `arbitration_first` alone (not also by `not_an_allowed_transition`).
 
@@ -65,13 +66,13 @@ into a calendar date is calendars/' business (`calendars.periods.add_days` etc.)
     `case` fact:
 
         {"kind": "case", "case_type": "labour", "stage": "mediation", "workers": 12,
-         "amount_claimed": 180000.0, "overdue": False}
+         "amount_claimed": 180000.0}
 
     `workers`: the workers on the claiming side (0 for a commercial case); `amount_claimed`: the
-    total claimed, in yuan; `overdue`: the stage's period (statutory or the centre's own) has
-    passed. Only labour and commercial disputes that are not closed escalate; each cause that
-    applies fires once with `{"escalate": True}`: collective_dispute, large_amount,
-    overdue_stage; then `checked` (always, `{"checked": True}`).
+    total claimed, in yuan. Only labour and commercial disputes that are not closed escalate;
+    each cause that applies fires once with `{"escalate": True}`: collective_dispute,
+    large_amount; then `checked` (always, `{"checked": True}`). A dispute whose stage is overdue
+    goes up too, decided with its deadline (dispute_deadline, overdue_dispute_escalates).
 
 Beware `any_of`: durable_rules fires a rule once for EVERY branch of a disjunction that holds,
 so each `any_of` (and `one_of`) here has branches that exclude one another, and a test checks
@@ -593,7 +594,7 @@ def _check_transition(fact: dict[str, Any]) -> Iterator[tuple[str, Reason]]:
 
 dispute_transition = Ruleset(
     "dispute_transition",
-    "2026.1",
+    "2026.2",
     FactSchema(
         FactKind(
             "transition",
@@ -610,6 +611,7 @@ dispute_transition = Ruleset(
             Field("loss_amount", float, required=False, default=0.0, min=0, max=1e12),
             Field("loss_evidence", bool, required=False, default=False),
             Field("activity_done", bool, required=False, default=False),
+            Field("return_visit_done", bool, required=False, default=False),
             Field("manual", bool),
             Field("reason_given", bool),
             Field("by_role", str, choices=ROLES),
@@ -1037,6 +1039,26 @@ def no_visit_or_training(match: Match) -> Outcome:
 
 
 @dispute_transition.rule(
+    when(
+        "transition",
+        one_of("case_type", DISPUTE_TYPES),
+        from_stage="feedback",
+        to_stage="closed",
+        return_visit_done=False,
+    ),
+    priority=94,
+    examples=[{**_MOVE, "from_stage": "feedback", "to_stage": "closed", "by_role": "coordinator"}],
+)
+def no_return_visit(match: Match) -> Outcome:
+    """A resolved dispute closes after its return visit (回访): the visit is the feedback that
+    returns the loop to prevention."""
+    return _refused(
+        N_("The return visit to the parties has not been recorded yet; record it, then close."),
+        {},
+    )
+
+
+@dispute_transition.rule(
     when("transition", manual=True, reason_given=False),
     priority=100,
     examples=[{**_MOVE, "manual": True, "by_role": "coordinator"}],
@@ -1163,7 +1185,7 @@ def _check_case(fact: dict[str, Any]) -> Iterator[tuple[str, Reason]]:
 
 dispute_escalation = Ruleset(
     "dispute_escalation",
-    "2026.1",
+    "2026.2",
     FactSchema(
         FactKind(
             "case",
@@ -1171,7 +1193,6 @@ dispute_escalation = Ruleset(
             Field("stage", str, choices=ALL_STAGES),
             Field("workers", int, min=0, max=1_000_000),
             Field("amount_claimed", float, min=0, max=1e12),
-            Field("overdue", bool),
             check=_check_case,
         ),
         max_facts=1,
@@ -1215,7 +1236,6 @@ _CASE: dict[str, Any] = {
     "stage": "mediation",
     "workers": 1,
     "amount_claimed": 20000.0,
-    "overdue": False,
 }
 
 
@@ -1271,20 +1291,6 @@ def large_amount(match: Match) -> Outcome:
 
 
 @dispute_escalation.rule(
-    when("case", _live_dispute(), overdue=True),
-    priority=30,
-    examples=[{**_CASE, "overdue": True}],
-)
-def overdue_stage(match: Match) -> Outcome:
-    """A dispute whose stage is overdue goes up to the one-stop mediation centre, which tracks
-    and supervises it (跟踪督办)."""
-    return _escalate(
-        N_("The {stage} stage is overdue: the dispute goes up to the one-stop mediation centre."),
-        {"stage": _stage(match.fact["stage"])},
-    )
-
-
-@dispute_escalation.rule(
     when("case"), name="checked", priority=1000, examples=[_CASE, {**_CASE, "stage": "closed"}]
 )
 def escalation_checked(match: Match) -> Outcome:
@@ -1297,24 +1303,30 @@ def escalation_checked(match: Match) -> Outcome:
         "workers": fact["workers"],
         "amount": fact["amount_claimed"],
     }
-    if fact["overdue"]:
-        return {"checked": True}, Reason(
-            N_(
-                "Checked the {case_type} at {stage} for escalation: {workers} workers, {amount} "
-                "yuan claimed, the stage overdue."
-            ),
-            params,
-        )
     return {"checked": True}, Reason(
         N_(
             "Checked the {case_type} at {stage} for escalation: {workers} workers, {amount} "
-            "yuan claimed, the stage on time."
+            "yuan claimed."
         ),
         params,
     )
 
 
 registry.register(dispute_escalation)
+
+# Reasons that decisions stored under earlier versions of these rulesets carry (2026.1 checked
+# the overdue stage in dispute_escalation): kept in the catalogue, so that an old decision's
+# "why" still reads in the user's language.
+EARLIER_REASONS = (
+    N_(
+        "Checked the {case_type} at {stage} for escalation: {workers} workers, {amount} yuan "
+        "claimed, the stage overdue."
+    ),
+    N_(
+        "Checked the {case_type} at {stage} for escalation: {workers} workers, {amount} yuan "
+        "claimed, the stage on time."
+    ),
+)
 
 
 # --- dispute_deadline ----------------------------------------------------------------------------
@@ -1333,7 +1345,7 @@ def _check_deadline(fact: dict[str, Any]) -> Iterator[tuple[str, Reason]]:
 
 dispute_deadline = Ruleset(
     "dispute_deadline",
-    "2026.1",
+    "2026.2",
     FactSchema(
         FactKind(
             "deadline",
@@ -1343,6 +1355,7 @@ dispute_deadline = Ruleset(
             Field("due_on", date),
             Field("today", date),
             Field("days_left", int, min=-36_500, max=36_500),
+            Field("working_days_left", int, min=0, max=36_500),
             check=_check_deadline,
         ),
         max_facts=1,
@@ -1354,11 +1367,12 @@ dispute_deadline = Ruleset(
             2,
             min=0,
             max=30,
-            unit=N_("days"),
-            label=N_("Warn this many days before a stage falls due"),
+            unit=N_("working days"),
+            label=N_("Warn this many working days before a stage falls due"),
             help=N_(
-                "The mediator in charge is told when a stage's last day is this close. The "
-                "statutory periods themselves are law and cannot be changed here."
+                "The mediator in charge is told when a stage's last day is this many working "
+                "days away or closer, so a deadline after a weekend or a holiday is warned of "
+                "before it. The statutory periods themselves are law and cannot be changed here."
             ),
         ),
         ParameterSpec(
@@ -1399,6 +1413,7 @@ _DUE: dict[str, Any] = {
     "due_on": date(2026, 10, 8),
     "today": date(2026, 10, 7),
     "days_left": 1,
+    "working_days_left": 1,
 }
 
 
@@ -1423,24 +1438,60 @@ def _due_params(fact: Mapping[str, Any]) -> dict[str, Any]:
 @dispute_deadline.rule(
     when("deadline", lt("days_left", 0)),
     priority=10,
-    examples=[{**_DUE, "days_left": -1, "today": date(2026, 10, 9)}],
+    examples=[{**_DUE, "days_left": -1, "working_days_left": 0, "today": date(2026, 10, 9)}],
 )
 def stage_overdue(match: Match) -> Outcome:
     """A stage whose last day has passed is overdue: the case goes on the coordinators'
-    supervision list (跟踪督办) and, for a dispute, up to the one-stop centre."""
+    supervision list (跟踪督办); a dispute also goes up (overdue_dispute_escalates)."""
     return {"overdue": True}, Reason(
         N_("{stage} was due on {due} under {basis}: {days} days overdue."), _due_params(match.fact)
     )
 
 
 @dispute_deadline.rule(
-    when("deadline", gte("days_left", 0), lte("days_left", param("warn_days"))),
+    when(
+        "deadline",
+        lt("days_left", 0),
+        one_of("case_type", DISPUTE_TYPES),
+        ne("stage", "feedback"),
+    ),
+    priority=15,
+    examples=[
+        {**_DUE, "days_left": -1, "working_days_left": 0, "today": date(2026, 10, 9)},
+        {
+            **_DUE,
+            "case_type": "commercial",
+            "stage": "intake",
+            "basis": "target",
+            "days_left": -3,
+            "working_days_left": 0,
+            "today": date(2026, 10, 11),
+        },
+    ],
+)
+def overdue_dispute_escalates(match: Match) -> Outcome:
+    """A labour or commercial dispute whose stage is overdue goes up to the one-stop mediation
+    centre, which tracks and supervises it (跟踪督办). A late return visit does not: the dispute
+    is resolved, and the visit is the centre's own work, on the supervision list as overdue."""
+    return {"escalate": True}, Reason(
+        N_("The {stage} stage is overdue: the dispute goes up to the one-stop mediation centre."),
+        {"stage": _stage(match.fact["stage"])},
+    )
+
+
+@dispute_deadline.rule(
+    when("deadline", gte("days_left", 0), lte("working_days_left", param("warn_days"))),
     priority=20,
-    examples=[_DUE, {**_DUE, "days_left": 0, "today": date(2026, 10, 8)}],
+    examples=[
+        _DUE,
+        {**_DUE, "days_left": 0, "working_days_left": 0, "today": date(2026, 10, 8)},
+        {**_DUE, "due_on": date(2026, 11, 30), "today": date(2026, 11, 27), "days_left": 3},
+    ],
 )
 def falls_due_soon(match: Match) -> Outcome:
-    """The mediator in charge is warned when a stage's last day is near (the lead time is a
-    parameter; the statutory period itself is not)."""
+    """The mediator in charge is warned when a stage's last day is near, counted in working days
+    (the lead time is a parameter; the statutory period itself is not): on a Friday a deadline
+    on Monday is one working day away."""
     params = _due_params(match.fact)
     if match.fact["days_left"] == 0:
         return {"warn": True}, Reason(N_("{stage} falls due today ({due}) under {basis}."), params)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import rules
 from programs import audit
 from programs.accounts.models import User
+from programs.db import utcnow
 from programs.decisions.models import DecisionOverride, DecisionRecord, ParameterVersion
 from programs.errors import Conflict, DomainError, NotFound
 from programs.i18n import N_
@@ -97,6 +99,43 @@ def log(
     if flush:
         session.flush()
     return record
+
+
+def log_many(
+    session: Session,
+    decision: rules.Decision,
+    subject: type[Any],
+    subject_ids: Sequence[int],
+    *,
+    chunk: int = 2000,
+) -> None:
+    """Store one decision about many records of the model `subject`, each its own entry, written
+    now by INSERT … SELECT (the record is sent once per statement, not once per row): for batch
+    work that made the same decision (same facts, same outcome) about many rows."""
+    if not subject_ids:
+        return
+    key = subject.__mapper__.primary_key[0]
+    values = {
+        "ruleset": decision.ruleset,
+        "ruleset_version": decision.ruleset_version,
+        "parameters_version": decision.parameters_version,
+        "record": decision.to_record(),
+        "refused": decision.is_refused,
+        "subject_type": subject.__tablename__,
+        "created_at": utcnow(),
+    }
+    columns = [DecisionRecord.__table__.c[name] for name in values]
+    for start in range(0, len(subject_ids), chunk):
+        ids = subject_ids[start : start + chunk]
+        constants = [
+            literal(value, type_=column.type)
+            for value, column in zip(values.values(), columns, strict=True)
+        ]
+        session.execute(
+            insert(DecisionRecord).from_select(
+                [*values, "subject_id"], select(*constants, key).where(key.in_(ids))
+            )
+        )
 
 
 def decisions_about(session: Session, subject_type: str, subject_id: int) -> list[DecisionRecord]:

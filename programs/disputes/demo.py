@@ -26,7 +26,7 @@ from calendars import next_working_day, periods
 from programs.accounts import services as accounts
 from programs.accounts.models import User
 from programs.directory.models import Enterprise, Town
-from programs.disputes import services
+from programs.disputes import daily, services
 from programs.disputes.models import CaseTeamMember, DisputeCase
 
 SEED = 3_2026
@@ -329,7 +329,7 @@ def load(session: Session, today: date) -> int:
     for script in scripts:
         player.schedule(script)
     player.run()
-    services.tick(session, today)
+    daily.tick(session, today)
     return session.scalar(select(func.count()).select_from(DisputeCase)) or 0
 
 

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from programs import tick
 from programs.config import Settings
-from programs.disputes import services
+from programs.disputes import daily
 
 
 def deadlines(session: Session, today: date, settings: Settings) -> dict[str, Any]:
     """Move expired awards on, warn of near deadlines, mark overdue stages (idempotent)."""
-    return services.tick(session, today).as_dict()
+    return daily.tick(session, today).as_dict()
 
 
 def install() -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from programs.accounts.models import User
 from programs.db import Base, utcnow
+from programs.decisions.models import DecisionRecord
 from programs.directory.models import Enterprise, Town
 from programs.i18n import N_
 from rules.disputes import (
@@ -264,6 +265,7 @@ class CaseTransition(Base):
 
     case: Mapped[DisputeCase] = relationship(back_populates="transitions")
     actor: Mapped[User | None] = relationship()
+    decision: Mapped[DecisionRecord | None] = relationship()
 
 
 class CaseDocument(Base):

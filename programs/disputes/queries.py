@@ -53,9 +53,10 @@ def case_list(
     if filters.supervised:
         query = query.where(DisputeCase.overdue | DisputeCase.escalated)
     if filters.search.strip():
-        term = f"%{filters.search.strip()}%"
+        term = filters.search.strip()  # % and _ are searched for as themselves
         query = query.where(
-            DisputeCase.number.ilike(term) | DisputeCase.counterparty_name.ilike(term)
+            DisputeCase.number.icontains(term, autoescape=True)
+            | DisputeCase.counterparty_name.icontains(term, autoescape=True)
         )
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     pages = max(1, -(-total // per_page))

@@ -10,20 +10,21 @@ parameters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 import rules
 from calendars import periods
 from programs import audit
 from programs.accounts.models import User
 from programs.decisions import services as decisions
+from programs.decisions.models import DecisionRecord
 from programs.directory.models import Enterprise, Town
 from programs.disputes.models import (
     AUTHORITIES,
@@ -301,12 +302,36 @@ def _check_input(session: Session, actor: User, data: CaseInput, today: date) ->
 
 
 def _next_number(session: Session, case_type: str, year: int) -> str:
+    """The year's next number of its type: LD-2026-0001 … LD-2026-9999, LD-2026-10000 …"""
     prefix = f"{NUMBER_PREFIX[case_type]}-{year}-"
     last = session.scalar(
-        select(func.max(DisputeCase.number)).where(DisputeCase.number.like(prefix + "%"))
+        select(DisputeCase.number)
+        .where(DisputeCase.number.like(prefix + "%"))
+        .order_by(func.length(DisputeCase.number).desc(), DisputeCase.number.desc())
+        .limit(1)
     )
     sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
+
+
+NUMBER_ATTEMPTS = 5
+
+
+def _insert_numbered(session: Session, case: DisputeCase, year: int) -> None:
+    """Write the new case under the year's next number. Two intakes at the same moment may pick
+    the same number; the one that loses tries the next, instead of failing."""
+    for _ in range(NUMBER_ATTEMPTS):
+        case.number = _next_number(session, case.case_type, year)
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+            return
+        except IntegrityError:
+            taken = session.scalar(select(DisputeCase.id).where(DisputeCase.number == case.number))
+            if taken is None:
+                raise  # another constraint: not ours to retry
+    raise Conflict(N_("Many cases are being opened at this moment; please submit again."))
 
 
 def _assignee(session: Session, team: str, actor: User) -> int | None:
@@ -357,7 +382,6 @@ def open_case(
     )
     team_code = team.decision.fired[0].outcome["team"]
     case = DisputeCase(
-        number=_next_number(session, data.case_type, today.year),
         case_type=data.case_type,
         subject=data.subject,
         stage=INITIAL_STAGES[data.case_type],
@@ -383,8 +407,7 @@ def open_case(
         created_by_id=actor.id,
     )
     _set_due(case, deadline_parameters(session))
-    session.add(case)
-    session.flush()
+    _insert_numbered(session, case, today.year)
     team.record.subject_type, team.record.subject_id = case.__tablename__, case.id
     _add_parties(session, case, data, enterprise, counterparty)
     for kind, title in data.documents:
@@ -649,6 +672,7 @@ def transition_facts(
             "loss_amount": float(case.recovered_total),
             "loss_evidence": bool(case.loss_evidence.strip()),
             "activity_done": case.activity_on is not None,
+            "return_visit_done": case.return_visit_on is not None,
             "manual": manual,
             "reason_given": reason_given,
             "by_role": by_role,
@@ -707,11 +731,40 @@ def move_case(
     refused = Refused.from_decisions(decision)
     if refused is not None:
         raise refused
-    record = decisions.log(session, decision, actor=actor, subject=case)
+    record = decisions.log(session, decision, actor=actor, subject=case, flush=False)
+    enter_stage(session, case, to_stage, today=today, actor=actor, reason=reason, record=record)
+    if to_stage == "dispute_opened":
+        _open_found_dispute(session, actor, case, outcome.opens or "commercial", today, announce)
+    check_escalation(session, case, today=today, actor=actor, announce=announce)
+    if announce and case.assignee_id and (actor is None or case.assignee_id != actor.id):
+        assignee = session.get(User, case.assignee_id)
+        notify(
+            session,
+            assignee,
+            N_("Case {number} moved to a new stage"),
+            N_("The case {number} moved from one stage to the next; open it to see why."),
+            {"number": case.number},
+            link=f"/disputes/{case.id}",
+        )
+    return case
+
+
+def enter_stage(
+    session: Session,
+    case: DisputeCase,
+    to_stage: str,
+    *,
+    today: date,
+    actor: User | None,
+    reason: str,
+    record: DecisionRecord,
+) -> None:
+    """Put the case in `to_stage`, a move the rules allowed in `record`: the history gets the
+    move, the case its new stage and the deadline counted from today. Nothing is flushed."""
     source = case.stage
-    case.transitions.append(
+    session.add(
         CaseTransition(
-            case_id=case.id,
+            case=case,
             from_stage=source,
             to_stage=to_stage,
             on=today,
@@ -719,7 +772,7 @@ def move_case(
             manual=actor is not None,
             reason=reason.strip(),
             actor_id=actor.id if actor else None,
-            decision_id=record.id,
+            decision=record,
         )
     )
     case.stage = to_stage
@@ -735,20 +788,6 @@ def move_case(
         source=source,
         target=to_stage,
     )
-    if to_stage == "dispute_opened":
-        _open_found_dispute(session, actor, case, outcome.opens or "commercial", today, announce)
-    check_escalation(session, case, today=today, actor=actor, announce=announce)
-    if announce and case.assignee_id and (actor is None or case.assignee_id != actor.id):
-        assignee = session.get(User, case.assignee_id)
-        notify(
-            session,
-            assignee,
-            N_("Case {number} moved to a new stage"),
-            N_("The case {number} moved from one stage to the next; open it to see why."),
-            {"number": case.number},
-            link=f"/disputes/{case.id}",
-        )
-    return case
 
 
 def _open_found_dispute(
@@ -794,6 +833,8 @@ def _system_user(session: Session) -> User:
 
 
 def escalation_facts(case: DisputeCase) -> list[dict[str, Any]]:
+    """The fact dispute_escalation decides over. (An overdue stage escalates a dispute too:
+    the tick decides that with its deadline, dispute_deadline.)"""
     return [
         {
             "kind": "case",
@@ -801,7 +842,6 @@ def escalation_facts(case: DisputeCase) -> list[dict[str, Any]]:
             "stage": case.stage,
             "workers": case.workers,
             "amount_claimed": float(case.amount_claimed),
-            "overdue": case.overdue,
         }
     ]
 
@@ -833,7 +873,7 @@ def check_escalation(
     case.escalated_on = today
     audit.record(session, "dispute_case.escalated", case, actor_id=actor.id if actor else None)
     if announce:
-        for user in _coordinators(session):
+        for user in coordinators(session):
             notify(
                 session,
                 user,
@@ -845,7 +885,7 @@ def check_escalation(
     return True
 
 
-def _coordinators(session: Session) -> list[User]:
+def coordinators(session: Session) -> list[User]:
     return list(
         session.scalars(select(User).where(User.role == "coordinator", User.status == "active"))
     )
@@ -884,6 +924,11 @@ def record_feedback(
     case = _for_work(session, actor, case_id)
     if case.stage != "feedback":
         raise Conflict(N_("The return visit is recorded once the case is at its feedback stage."))
+    if case.return_visit_on is not None:
+        raise Conflict(
+            N_("The return visit was already recorded, on {date}; it is recorded once."),
+            {"date": case.return_visit_on},
+        )
     if not 1 <= data.satisfaction <= 5:
         raise DomainError(N_("Choose a satisfaction from 1 to 5."), field="satisfaction")
     if data.visited_on > today:
@@ -1003,190 +1048,3 @@ def _friday_follow_up(
         announce=announce,
     )
     return request.id
-
-
-# --- The tick -------------------------------------------------------------------------------------
-
-
-def _deadline_fact(case: DisputeCase, today: date) -> dict[str, Any]:
-    assert case.due_on is not None and case.due_basis is not None
-    return {
-        "kind": "deadline",
-        "case_type": case.case_type,
-        "stage": case.stage,
-        "basis": case.due_basis,
-        "due_on": case.due_on,
-        "today": today,
-        "days_left": max(-36_500, min(36_500, (case.due_on - today).days)),
-    }
-
-
-@dataclass
-class TickCounts:
-    moved: int = 0
-    warned: int = 0
-    overdue: int = 0
-    escalated: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "moved": self.moved,
-            "warned": self.warned,
-            "overdue": self.overdue,
-            "escalated": self.escalated,
-        }
-
-
-def tick(session: Session, today: date, *, batch: int = 2000) -> TickCounts:
-    """Time-driven rules, without anyone clicking; a second run the same day changes nothing.
-
-    1. An award nobody sued against within the period has taken effect: the case moves on to its
-       feedback visit (LDMAL arts. 48, 50), moved by the scheduled check with the rule recorded.
-    2. A stage whose last day is near is warned of once (dispute_deadline, falls_due_soon).
-    3. A stage whose last day has passed is marked overdue once, and the escalation rules look
-       at the case again.
-    Only cases whose state would change are read (an index on closed_on, due_on).
-    """
-    counts = TickCounts()
-    parameters = deadline_parameters(session)
-    live = decisions.live_parameters(session, "dispute_deadline")
-    # Held here so that the session's identity map, which keeps only what is referenced, finds
-    # them: the moves and the warnings then read no case, history or assignee one by one.
-    assignees = {
-        user.id: user
-        for user in session.scalars(
-            select(User).where(
-                User.id.in_(select(DisputeCase.assignee_id).where(DisputeCase.closed_on.is_(None)))
-            )
-        )
-    }
-    expired_awards = session.scalars(
-        select(DisputeCase)
-        .where(
-            DisputeCase.closed_on.is_(None),
-            DisputeCase.stage.in_(("award", "final")),
-            DisputeCase.due_on < today,
-        )
-        .options(selectinload(DisputeCase.transitions))
-    ).all()
-    for award in expired_awards:
-        move_case(
-            session,
-            None,
-            award.id,
-            "feedback",
-            today=today,
-            reason="",
-            announce=True,
-        )
-        counts.moved += 1
-    horizon = today + timedelta(days=parameters["warn_days"])
-    query = (
-        select(DisputeCase)
-        .where(
-            DisputeCase.closed_on.is_(None),
-            DisputeCase.due_on.is_not(None),
-            DisputeCase.due_on <= horizon,
-            or_(
-                DisputeCase.warned_on.is_(None),
-                (DisputeCase.due_on < today) & DisputeCase.overdue.is_(False),
-            ),
-        )
-        .order_by(DisputeCase.id)
-        .execution_options(yield_per=batch)
-    )
-    newly_overdue: list[DisputeCase] = []
-    # The rules are pure: cases with the same fact (type, stage, basis, due day) get the same
-    # decision, so it is made once per fact, not once per case.
-    decided: dict[tuple[Any, ...], rules.Decision] = {}
-    for n, case in enumerate(session.scalars(query), 1):
-        fact = _deadline_fact(case, today)
-        key = tuple(fact.values())
-        if key not in decided:
-            decided[key] = rules.decide("dispute_deadline", [fact], parameters=live)
-        decision = decided[key]
-        outcome = {k: v for f in decision.fired for k, v in f.outcome.items()}
-        changed = False
-        if outcome.get("overdue") and not case.overdue:
-            case.overdue = True
-            case.warned_on = case.warned_on or today
-            newly_overdue.append(case)
-            counts.overdue += 1
-            changed = True
-        elif outcome.get("warn") and case.warned_on is None:
-            case.warned_on = today
-            counts.warned += 1
-            changed = True
-            if case.assignee_id:
-                _warn(session, case, decision)
-        if changed:
-            decisions.log(session, decision, subject=case, flush=False)
-            if case.overdue and check_escalation(
-                session, case, today=today, announce=False, batched=True
-            ):
-                counts.escalated += 1
-        if n % batch == 0:
-            session.flush()
-    if newly_overdue:
-        for user in _coordinators(session):
-            notify(
-                session,
-                user,
-                N_("{count} cases became overdue"),
-                N_("{count} cases passed their stage's last day; see the supervision list."),
-                {"count": len(newly_overdue)},
-                link="/disputes/supervision",
-            )
-        for assignee_id, cases in _by_assignee(newly_overdue).items():
-            notify(
-                session,
-                assignees[assignee_id],
-                N_("{count} of your cases became overdue"),
-                N_("Cases overdue: {numbers}."),
-                {"count": len(cases), "numbers": "、".join(c.number for c in cases[:20])},
-                link="/disputes/",
-            )
-    return counts
-
-
-def _warn(session: Session, case: DisputeCase, decision: rules.Decision) -> None:
-    fired = next(f for f in decision.fired if f.outcome.get("warn"))
-    reason = fired.reason.to_record()
-    notify(
-        session,
-        session.get(User, case.assignee_id),
-        N_("Case {number}: a deadline is near"),
-        reason["msgid"],
-        {**reason["params"], "number": case.number},
-        link=f"/disputes/{case.id}",
-    )
-
-
-def _by_assignee(cases: Iterable[DisputeCase]) -> dict[int, list[DisputeCase]]:
-    grouped: dict[int, list[DisputeCase]] = {}
-    for case in cases:
-        if case.assignee_id:
-            grouped.setdefault(case.assignee_id, []).append(case)
-    return grouped
-
-
-def refresh_deadlines(session: Session, start_on: date, end_on: date) -> int:
-    """Recount the deadlines of open cases whose stage began in a window (holiday data for
-    those days changed): returns how many cases' due day moved."""
-    parameters = deadline_parameters(session)
-    changed = 0
-    for case in session.scalars(
-        select(DisputeCase).where(
-            DisputeCase.closed_on.is_(None),
-            DisputeCase.due_on.is_not(None),
-            DisputeCase.due_on >= start_on,
-            DisputeCase.stage_entered_on <= end_on,
-        )
-    ):
-        due = stage_due(case, parameters)
-        if due is not None and due.due_on != case.due_on:
-            case.due_on = due.due_on
-            case.overdue = False
-            case.warned_on = None
-            changed += 1
-    return changed

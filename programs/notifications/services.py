@@ -44,7 +44,6 @@ def notify(
     )
     session.add(note)
     if user.email:
-        session.flush()
         text = translate(body, user.locale, params) if body else ""
         if link:
             text += "\n\n" + base_url + link
@@ -54,7 +53,7 @@ def notify(
         )
         session.add(
             OutboundMail(
-                notification_id=note.id,
+                notification=note,
                 to_address=user.email,
                 subject=translate(subject, user.locale, params),
                 body=f"{text}\n\n-- \n{footer}\n",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from calendars import today
 from programs.accounts.models import User
-from programs.disputes import services
+from programs.disputes import daily
 from programs.disputes.models import DisputeCase
 from tests.browser.conftest import LIVE_DATABASES, log_in
 
@@ -53,7 +53,7 @@ def test_a_labour_case_from_intake_to_feedback(page, browser, live_server, tmp_p
     with database.transaction() as session:
         case = session.get(DisputeCase, case_id)
         later = case.due_on + timedelta(days=1)
-        services.tick(session, later)
+        daily.tick(session, later)
         assert case.overdue and case.escalated
         number = case.number
     coordinator = browser.new_context(base_url=live_server, locale="zh-CN").new_page()

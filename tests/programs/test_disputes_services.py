@@ -19,7 +19,7 @@ from programs.accounts.models import User
 from programs.decisions.models import DecisionRecord
 from programs.decisions.services import decisions_about
 from programs.directory.models import Enterprise
-from programs.disputes import queries, services
+from programs.disputes import daily, queries, services
 from programs.disputes.models import CaseTeamMember, CaseTransition, DisputeCase
 from programs.disputes.services import CaseInput, FeedbackInput, Outcome, WorkerInput
 from programs.errors import Conflict, DomainError, NotFound, Refused
@@ -203,6 +203,44 @@ def test_the_actor_takes_a_case_of_their_team_otherwise_the_least_busy_member(se
     assert _labour(session, users["mediator"], firm).assignee_id == second.id  # not in the team
 
 
+def test_numbers_count_on_past_9999_within_the_year_and_type(session, users, firm):
+    first = _labour(session, users["coordinator"], firm)
+    prefix, sequence = first.number.rsplit("-", 1)
+    assert prefix == f"LD-{TODAY.year}" and len(sequence) == 4
+    assert (
+        _labour(session, users["coordinator"], firm).number == f"{prefix}-{int(sequence) + 1:04d}"
+    )
+    first.number = f"{prefix}-9999"
+    assert _labour(session, users["coordinator"], firm).number == f"{prefix}-10000"
+    assert _labour(session, users["coordinator"], firm).number == f"{prefix}-10001"
+    commercial = _commercial(session, users["coordinator"], firm)
+    assert not commercial.number.endswith("-10002")  # each type counts on its own
+    year = TODAY.year + 5  # a year nobody has opened a case in
+    assert _labour(session, users["coordinator"], firm, today=TODAY.replace(year)).number == (
+        f"LD-{year}-0001"
+    )
+
+
+def test_a_number_taken_at_the_same_moment_is_not_reused(session, users, firm, monkeypatch):
+    """Two intakes read the same last number; the one that writes second takes the next."""
+    before = session.scalar(select(func.count()).select_from(DisputeCase))
+    first = _labour(session, users["coordinator"], firm)
+    counted = services._next_number
+    picks: list[str] = []
+
+    def racing(session_, case_type, year):
+        number = first.number if not picks else counted(session_, case_type, year)
+        picks.append(number)
+        return number
+
+    monkeypatch.setattr(services, "_next_number", racing)
+    second = _labour(session, users["mediator"], firm, summary="另一名工人的加班费")
+    assert picks[0] == first.number and len(picks) == 2
+    assert second.id is not None and second.number == picks[1] != first.number
+    assert second.summary == "另一名工人的加班费" and second.transitions[0].to_stage == "intake"
+    assert session.scalar(select(func.count()).select_from(DisputeCase)) == before + 2
+
+
 def test_parties_of_a_labour_and_a_commercial_case(session, users, firm, other_firm):
     workers = (WorkerInput("张三", "13800000001"), WorkerInput("李四"))
     labour = _labour(session, users["coordinator"], firm, workers=3, named_workers=workers)
@@ -319,7 +357,7 @@ def test_an_allowed_move_keeps_the_decision_and_the_reason(session, users, firm)
     assert (moved.from_stage, moved.to_stage, moved.on) == ("intake", "mediation", TODAY)
     assert moved.reason == "双方同意调解" and moved.manual and moved.days_in_stage == 14
     assert moved.actor_id == users["mediator"].id
-    record = session.get(DecisionRecord, moved.decision_id)
+    record = moved.decision
     assert record.ruleset == "dispute_transition" and not record.refused
     assert (record.subject_type, record.subject_id) == ("dispute_cases", case.id)
     assert "checked" in _fired(record)
@@ -364,6 +402,14 @@ def test_a_coordinator_closes_a_case_a_mediator_does_not(session, users, firm):
     case = _to_feedback(
         session, users["mediator"], _labour(session, users["coordinator"], firm, opened), opened
     )
+    with pytest.raises(Refused) as caught, session.begin_nested():
+        _move(session, users["coordinator"], case, "closed")
+    assert _refused_by(caught) == ["no_return_visit"]  # the loop closes with the return visit
+    visit = FeedbackInput(visited_on=TODAY, satisfaction=4, note="工资已付清")
+    services.record_feedback(session, users["mediator"], case.id, visit, today=TODAY)
+    with pytest.raises(Conflict, match="already recorded"), session.begin_nested():
+        services.record_feedback(session, users["mediator"], case.id, visit, today=TODAY)
+    assert case.satisfaction == 4
     with pytest.raises(Refused) as caught, session.begin_nested():
         _move(session, users["mediator"], case, "closed")
     assert _refused_by(caught) == ["closing_needs_coordinator"]
@@ -439,7 +485,7 @@ def _settle(session, day):
     """Tick the last day a test will tick first: whatever else is in the database is then warned,
     overdue or moved for every day up to it, so later ticks on those days count only the test's
     own cases."""
-    services.tick(session, day)
+    daily.tick(session, day)
 
 
 def _zeros():
@@ -448,9 +494,9 @@ def _zeros():
 
 def _tick_twice(session, day):
     """Tick a day, then again: the second run finds nothing to do and writes nothing."""
-    counts = services.tick(session, day).as_dict()
+    counts = daily.tick(session, day).as_dict()
     records, notes = _count(session, DecisionRecord), _count(session, Notification)
-    assert services.tick(session, day).as_dict() == _zeros()
+    assert daily.tick(session, day).as_dict() == _zeros()
     assert (_count(session, DecisionRecord), _count(session, Notification)) == (records, notes)
     return counts
 
@@ -471,19 +517,27 @@ def test_the_tick_warns_once_then_marks_overdue_once_and_escalates(session, user
             )
         )
 
-    assert _tick_twice(session, due - timedelta(days=3)) == _zeros()  # 5 Oct: 3 days left
+    # The lead is two working days: before the National Day holiday (1-7 October) the mediator
+    # is warned on Tuesday 29 September, while still at work, not on the 6th.
+    monday, tuesday = date(2026, 9, 28), date(2026, 9, 29)
+    assert _tick_twice(session, monday) == _zeros()  # 29, 30 Sep and 8 Oct: 3 working days
     assert case.warned_on is None and warnings() == 0
-    assert _tick_twice(session, due - timedelta(days=2)) == {**_zeros(), "warned": 1}
-    assert case.warned_on == due - timedelta(days=2) and warnings() == 1
-    assert _tick_twice(session, due - timedelta(days=1)) == _zeros()  # warned once only
-    assert _tick_twice(session, due) == _zeros()  # the last day itself is not overdue
+    assert _tick_twice(session, tuesday) == {**_zeros(), "warned": 1}
+    assert case.warned_on == tuesday and warnings() == 1
+    for day in (date(2026, 9, 30), date(2026, 10, 6), due):
+        assert _tick_twice(session, day) == _zeros()  # warned once; the last day is not overdue
     assert not case.overdue and warnings() == 1
     after = due + timedelta(days=1)
     assert _tick_twice(session, after) == {**_zeros(), "overdue": 1, "escalated": 1}
     assert case.overdue and case.escalated and case.escalated_on == after
-    assert case.warned_on == due - timedelta(days=2)
-    kinds = [r.ruleset for r in decisions_about(session, "dispute_cases", case.id)]
-    assert kinds.count("dispute_deadline") == 2 and "dispute_escalation" in kinds
+    assert case.warned_on == tuesday
+    deadline = [
+        r for r in decisions_about(session, "dispute_cases", case.id)
+        if r.ruleset == "dispute_deadline"
+    ]  # fmt: skip
+    assert len(deadline) == 2  # newest first: overdue and up to the centre, then the warning
+    assert {"stage_overdue", "overdue_dispute_escalates"} <= set(_fired(deadline[0]))
+    assert "falls_due_soon" in _fired(deadline[1])
     supervised = queries.CaseFilter(supervised=True, search=case.number)
     assert queries.case_list(session, users["coordinator"], supervised).cases == [case]
     assert _tick_twice(session, after + timedelta(days=1)) == _zeros()
@@ -496,6 +550,55 @@ def test_a_case_first_seen_after_its_due_day_is_overdue_without_a_warning(sessio
     _move(session, users["coordinator"], case, "mediation", entered)
     assert _tick_twice(session, after) == {**_zeros(), "overdue": 1, "escalated": 1}
     assert case.overdue and case.warned_on == after
+
+
+@pytest.mark.parametrize(
+    ("today", "due_on", "left"),
+    [
+        (date(2026, 11, 27), date(2026, 11, 30), 1),  # Friday, for Monday
+        (date(2026, 11, 30), date(2026, 11, 30), 0),  # the day itself
+        (date(2026, 12, 1), date(2026, 11, 30), 0),  # past
+        (date(2026, 9, 29), date(2026, 10, 8), 2),  # across the National Day holiday
+        (date(2026, 10, 9), date(2026, 10, 12), 2),  # Saturday 10 October is worked
+    ],
+)
+def test_working_days_left_to_a_deadline(today, due_on, left):
+    assert daily.working_days_left(today, due_on) == left
+
+
+@pytest.mark.parametrize(
+    ("today", "warn_days", "horizon"),
+    [
+        (date(2026, 11, 27), 2, date(2026, 12, 1)),  # Friday: Monday and Tuesday
+        (date(2026, 11, 27), 0, date(2026, 11, 29)),  # only what falls due by the weekend
+        (date(2026, 9, 29), 2, date(2026, 10, 8)),  # the 30th, then the 8th after the holiday
+    ],
+)
+def test_the_warning_horizon_is_counted_in_working_days(today, warn_days, horizon):
+    assert daily.warning_horizon(today, warn_days) == horizon
+
+
+def test_several_warnings_reach_the_mediator_as_one_digest(session, users, firm):
+    entered, friday = date(2026, 11, 2), date(2026, 11, 13)
+    _settle(session, friday)
+    mediator = users["mediator"]
+    cases = [_labour(session, mediator, firm, today=entered) for _ in range(3)]
+    for case in cases:
+        _move(session, mediator, case, "mediation", entered)
+        assert case.due_on == date(2026, 11, 17) and case.assignee_id == mediator.id
+    before = _count(session, Notification)
+    assert _tick_twice(session, friday - timedelta(days=1)) == _zeros()  # three working days
+    assert _tick_twice(session, friday) == {**_zeros(), "warned": 3}
+    (digest,) = session.scalars(
+        select(Notification)
+        .where(Notification.user_id == mediator.id)
+        .order_by(Notification.id.desc())
+        .limit(_count(session, Notification) - before)
+    ).all()
+    assert digest.subject_msgid == "{count} of your cases fall due soon"
+    assert digest.params["count"] == 3
+    assert all(case.number in digest.params["numbers"] for case in cases)
+    assert all(case.warned_on == friday for case in cases)
 
 
 def test_a_collective_dispute_is_escalated_at_opening(session, users, firm):
@@ -670,7 +773,7 @@ def test_an_overdue_review_is_not_escalated(session, users, firm):
     review = _review_with_findings(session, users, firm)
     assert review.due_basis == "target"
     after = review.due_on + timedelta(days=1)
-    services.tick(session, after)
+    daily.tick(session, after)
     assert review.overdue and not review.escalated
 
 
@@ -711,6 +814,8 @@ def test_the_case_list_pages_and_filters(session, users, firm):
     assert queries.case_list(session, me, queries.CaseFilter(search=gone.number)).cases == []
     found = queries.case_list(session, me, queries.CaseFilter(mine=True, search=labour.number))
     assert found.cases == [labour]
+    for wildcard in ("%", "_", "LD%"):  # searched for as written, not as a pattern
+        assert queries.case_list(session, me, queries.CaseFilter(search=wildcard)).total == 0
 
 
 def test_the_loop_figures_of_a_year(session, users):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -45,6 +45,8 @@ _LAWFUL: dict[tuple[str, str, str], dict[str, Any]] = {
     ("commercial", "agreement", "arbitration"): {"arbitration_agreed": True},
     ("contract_review", "findings", "dispute_opened"): {"live_dispute": True},
     ("prevention", "open", "done"): {"activity_done": True},
+    ("labour", "feedback", "closed"): {"return_visit_done": True},
+    ("commercial", "feedback", "closed"): {"return_visit_done": True},
 }
 
 EDGES = [
@@ -78,7 +80,6 @@ def case(**fields: Any) -> dict[str, Any]:
         "stage": "mediation",
         "workers": 1,
         "amount_claimed": 30000.0,
-        "overdue": False,
         **fields,
     }
 
@@ -325,6 +326,15 @@ def test_a_prevention_task_is_done_with_a_visit_or_training():
     assert not run("dispute_transition", fact).is_refused
 
 
+@pytest.mark.parametrize("case_type", ["labour", "commercial"])
+def test_a_resolved_dispute_closes_after_its_return_visit(case_type: str):
+    decision = run("dispute_transition", move(case_type, "feedback", "closed"))
+    assert refusals(decision) == ["no_return_visit"]
+    assert "return visit" in decision.refusals[0].reason.render()
+    fact = move(case_type, "feedback", "closed", return_visit_done=True)
+    assert not run("dispute_transition", fact).is_refused
+
+
 @pytest.mark.parametrize(
     ("manual", "reason_given", "refused"),
     [(True, False, True), (True, True, False), (False, False, False), (False, True, False)],
@@ -344,7 +354,8 @@ def test_a_manual_transition_needs_a_reason(manual: bool, reason_given: bool, re
     [("coordinator", False), ("mediator", True), ("consultant", True), ("firm", True)],
 )
 def test_a_coordinator_closes_a_case(role: str, refused: bool):
-    decision = run("dispute_transition", move("labour", "feedback", "closed", by_role=role))
+    fact = move("labour", "feedback", "closed", by_role=role, return_visit_done=True)
+    decision = run("dispute_transition", fact)
     assert refusals(decision) == (["closing_needs_coordinator"] if refused else [])
 
 
@@ -429,8 +440,7 @@ def test_a_small_dispute_on_time_is_not_escalated():
     decision = run("dispute_escalation", case())
     assert decision.rules == ("checked",)
     assert decision.fired[0].reason.render() == (
-        "Checked the Labour dispute at Mediation for escalation: 1 workers, 30000.0 yuan "
-        "claimed, the stage on time."
+        "Checked the Labour dispute at Mediation for escalation: 1 workers, 30000.0 yuan claimed."
     )
 
 
@@ -456,20 +466,10 @@ def test_a_large_amount_is_escalated(amount: float, escalated: bool, case_type: 
     assert escalations(decision) == (["large_amount"] if escalated else [])
 
 
-@pytest.mark.parametrize("case_type", ["labour", "commercial"])
-def test_an_overdue_stage_is_escalated(case_type: str):
-    decision = run("dispute_escalation", case(case_type=case_type, overdue=True))
-    assert escalations(decision) == ["overdue_stage"]
-    assert decision.fired[-1].reason.render().endswith("the stage overdue.")
-    assert decision.fired[0].reason.render() == (
-        "The Mediation stage is overdue: the dispute goes up to the one-stop mediation centre."
-    )
-
-
 def test_every_cause_fires_once_together():
-    fact = case(workers=40, amount_claimed=2000000.0, overdue=True)
+    fact = case(workers=40, amount_claimed=2000000.0)
     decision = run("dispute_escalation", fact)
-    assert decision.rules == ("collective_dispute", "large_amount", "overdue_stage", "checked")
+    assert decision.rules == ("collective_dispute", "large_amount", "checked")
 
 
 @pytest.mark.parametrize(
@@ -481,7 +481,7 @@ def test_every_cause_fires_once_together():
     ],
 )
 def test_closed_cases_reviews_and_prevention_tasks_are_not_escalated(fields: dict[str, Any]):
-    fact = case(workers=40, amount_claimed=2000000.0, overdue=True, **fields)
+    fact = case(workers=40, amount_claimed=2000000.0, **fields)
     assert run("dispute_escalation", fact).rules == ("checked",)
 
 
@@ -572,7 +572,6 @@ def test_no_rule_fires_twice():
             stage=rng.choice(STAGES[case_type]),
             workers=rng.choice([0, 9, 10, 200]),
             amount_claimed=rng.choice([0.0, 499999.0, 500000.0, 9000000.0]),
-            overdue=rng.random() < 0.5,
         )
         decision = run("dispute_escalation", esc)
         assert len(decision.rules) == len(set(decision.rules)), decision.rules
@@ -580,6 +579,84 @@ def test_no_rule_fires_twice():
 
         decision = run("dispute_team", {"kind": "case", "case_type": case_type})
         assert len(decision.rules) == 1
+
+
+# --- dispute_deadline ----------------------------------------------------------------------------
+
+
+def due(**fields: Any) -> dict[str, Any]:
+    """A labour mediation that fell due on Thursday 8 October 2026, seen the day after."""
+    return {
+        "kind": "deadline",
+        "case_type": "labour",
+        "stage": "mediation",
+        "basis": "statute",
+        "due_on": date(2026, 10, 8),
+        "today": date(2026, 10, 9),
+        "days_left": -1,
+        "working_days_left": 0,
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("case_type", ["labour", "commercial"])
+def test_an_overdue_dispute_is_marked_and_goes_up(case_type: str):
+    fact = due(case_type=case_type, basis="target" if case_type == "commercial" else "statute")
+    decision = run("dispute_deadline", fact)
+    assert decision.rules == ("stage_overdue", "overdue_dispute_escalates", "checked")
+    assert decision.first("overdue") is True and decision.first("escalate") is True
+    assert decision.where("escalate")[0].reason.render() == (
+        "The Mediation stage is overdue: the dispute goes up to the one-stop mediation centre."
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"stage": "feedback", "basis": "return_visit"},
+        {"case_type": "contract_review", "stage": "reviewing", "basis": "target"},
+        {"case_type": "prevention", "stage": "open", "basis": "target"},
+    ],
+)
+def test_a_late_return_visit_review_or_task_is_overdue_but_does_not_go_up(fields):
+    decision = run("dispute_deadline", due(**fields))
+    assert decision.rules == ("stage_overdue", "checked")
+
+
+@pytest.mark.parametrize(
+    ("days_left", "working_days_left", "warned"),
+    [
+        (0, 0, True),  # the last day itself
+        (1, 1, True),
+        (3, 1, True),  # Friday, for Monday: one working day away
+        (9, 2, True),  # before a holiday week
+        (3, 3, False),
+        (4, 3, False),
+    ],
+)
+def test_the_warning_lead_counts_working_days(days_left, working_days_left, warned):
+    today = date(2026, 11, 27)
+    fact = due(
+        today=today,
+        due_on=today + timedelta(days=days_left),
+        days_left=days_left,
+        working_days_left=working_days_left,
+    )
+    decision = run("dispute_deadline", fact)
+    assert ("falls_due_soon" in decision.rules) is warned
+    assert "stage_overdue" not in decision.rules and decision.rules[-1] == "checked"
+    if warned and days_left == 3:
+        assert (
+            decision.where("warn")[0]
+            .reason.render()
+            .startswith("Mediation falls due in 3 days, on")
+        )
+
+
+def test_the_warning_lead_is_a_parameter():
+    fact = due(today=date(2026, 11, 27), due_on=date(2026, 12, 2), days_left=5, working_days_left=3)
+    assert "falls_due_soon" not in run("dispute_deadline", fact).rules
+    assert "falls_due_soon" in run("dispute_deadline", fact, warn_days=3).rules
 
 
 # --- Deadline helpers ---------------------------------------------------------------------------
