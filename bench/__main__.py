@@ -9,12 +9,19 @@ import bench
 
 def main(argv: list[str]) -> int:
     wanted = set(argv)
+    names = sorted(
+        i.name for i in pkgutil.iter_modules(bench.__path__) if i.name.endswith("_bench")
+    )
+    unknown = wanted - set(names)
+    if unknown:
+        print(f"no benchmark named {', '.join(sorted(unknown))}; there are: {', '.join(names)}")
+        return 2
     failed = False
-    for info in sorted(pkgutil.iter_modules(bench.__path__), key=lambda i: i.name):
-        if not info.name.endswith("_bench") or (wanted and info.name not in wanted):
+    for name in names:
+        if wanted and name not in wanted:
             continue
-        module = importlib.import_module(f"bench.{info.name}")
-        print(f"== {info.name} ==", flush=True)
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name} ==", flush=True)
         failed |= not module.run()
         print(flush=True)
     return 1 if failed else 0
