@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, insert, literal, select
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from programs.db import Base, utcnow
+from programs.db import Base, insert_for_each, utcnow
 
 
 class AuditEntry(Base):
@@ -61,7 +61,6 @@ def record_many(
 ) -> None:
     """The same entry for many records of the model `subject`, written now by INSERT … SELECT:
     for batch work (the tick) that changes thousands of rows alike."""
-    key = subject.__mapper__.primary_key[0]
     values = {
         "at": utcnow(),
         "actor_id": actor_id,
@@ -69,15 +68,4 @@ def record_many(
         "subject_type": subject.__tablename__,
         "data": data,
     }
-    columns = [AuditEntry.__table__.c[name] for name in values]
-    for start in range(0, len(subject_ids), chunk):
-        ids = subject_ids[start : start + chunk]
-        constants = [
-            literal(value, type_=column.type)
-            for value, column in zip(values.values(), columns, strict=True)
-        ]
-        session.execute(
-            insert(AuditEntry).from_select(
-                [*values, "subject_id"], select(*constants, key).where(key.in_(ids))
-            )
-        )
+    insert_for_each(session, AuditEntry, values, "subject_id", subject, subject_ids, chunk=chunk)

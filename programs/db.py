@@ -6,12 +6,12 @@ command, the tick) commits or rolls back once, through `Database.transaction()`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, insert, literal, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -122,3 +122,28 @@ class Database:
             raise
         finally:
             session.close()
+
+
+def insert_for_each(
+    session: Session,
+    target: type[Base],
+    values: dict[str, Any],
+    key_column: str,
+    source: type[Base],
+    ids: Sequence[int],
+    *,
+    chunk: int = 2000,
+) -> None:
+    """INSERT … SELECT one `target` row per row of `source` whose id is in `ids`: the same
+    `values` in each, the source's id in `key_column`. The values (a decision's facts, say) are
+    sent once per statement, not once per row: for batch work over thousands of rows."""
+    key = source.__mapper__.primary_key[0]
+    columns = target.__table__.c
+    constants = [literal(value, type_=columns[name].type) for name, value in values.items()]
+    for start in range(0, len(ids), chunk):
+        session.execute(
+            insert(target).from_select(
+                [*values, key_column],
+                select(*constants, key).where(key.in_(ids[start : start + chunk])),
+            )
+        )

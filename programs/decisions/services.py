@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import rules
 from programs import audit
 from programs.accounts.models import User
-from programs.db import utcnow
+from programs.db import insert_for_each, utcnow
 from programs.decisions.models import DecisionOverride, DecisionRecord, ParameterVersion
 from programs.errors import Conflict, DomainError, NotFound
 from programs.i18n import N_
@@ -114,7 +114,6 @@ def log_many(
     work that made the same decision (same facts, same outcome) about many rows."""
     if not subject_ids:
         return
-    key = subject.__mapper__.primary_key[0]
     values = {
         "ruleset": decision.ruleset,
         "ruleset_version": decision.ruleset_version,
@@ -124,18 +123,9 @@ def log_many(
         "subject_type": subject.__tablename__,
         "created_at": utcnow(),
     }
-    columns = [DecisionRecord.__table__.c[name] for name in values]
-    for start in range(0, len(subject_ids), chunk):
-        ids = subject_ids[start : start + chunk]
-        constants = [
-            literal(value, type_=column.type)
-            for value, column in zip(values.values(), columns, strict=True)
-        ]
-        session.execute(
-            insert(DecisionRecord).from_select(
-                [*values, "subject_id"], select(*constants, key).where(key.in_(ids))
-            )
-        )
+    insert_for_each(
+        session, DecisionRecord, values, "subject_id", subject, subject_ids, chunk=chunk
+    )
 
 
 def decisions_about(session: Session, subject_type: str, subject_id: int) -> list[DecisionRecord]:
