@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, inspect, or_, select, tuple_, update
+from sqlalchemy import Row, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 import rules
@@ -84,8 +84,9 @@ def tick(session: Session, today: date) -> TickCounts:
     decider = _Decider(session)
     moved = _expire_awards(session, today, decider, counts)
     session.flush()
-    warned, overdue = _mark_deadlines(session, today, decider, counts)
-    _escalate(session, today, overdue, counts)
+    in_session = _cases_in_session(session)  # the awards just moved, and what callers hold
+    warned, overdue = _mark_deadlines(session, today, decider, in_session, counts)
+    _escalate(session, today, overdue, in_session, counts)
     _tell(session, moved, warned, overdue)
     return counts
 
@@ -180,7 +181,11 @@ KEYS_PER_UPDATE = 400
 
 
 def _mark_deadlines(
-    session: Session, today: date, decider: _Decider, counts: TickCounts
+    session: Session,
+    today: date,
+    decider: _Decider,
+    in_session: dict[int, DisputeCase],
+    counts: TickCounts,
 ) -> tuple[list[_Marked], list[_Marked]]:
     """Decide once per (type, stage, basis, due day) the pending cases share, then mark the
     cases of all the keys with the same outcome in a few UPDATE … RETURNING statements."""
@@ -197,7 +202,6 @@ def _mark_deadlines(
     )
     keys = [tuple(key) for key in session.execute(select(*_KEY).where(*pending).distinct())]
     decided = {key: decider.decide("dispute_deadline", deadline_fact(*key, today)) for key in keys}
-    in_session = _cases_in_session(session)
     overdue = _mark(
         session,
         decided,
@@ -248,7 +252,7 @@ def _mark(
         by_decision.setdefault(id(item.decision), (item.decision, []))[1].append(item.row.id)
     for decision, ids in by_decision.values():
         decisions.log_many(session, decision, DisputeCase, ids)
-    _expire(in_session, [item.row.id for item in marked], values)
+    _expire(session, in_session, [item.row.id for item in marked], values)
     return marked
 
 
@@ -260,16 +264,24 @@ def _cases_in_session(session: Session) -> dict[int, DisputeCase]:
     }
 
 
-def _expire(in_session: dict[int, DisputeCase], ids: Iterable[int], values: dict[str, Any]) -> None:
+def _expire(
+    session: Session, in_session: dict[int, DisputeCase], ids: Iterable[int], values: dict[str, Any]
+) -> None:
     """Cases already in the session read the values a set-based UPDATE wrote from the database
     (SQLAlchemy's own synchronisation left a date it set unchanged in the object)."""
     for case_id in ids:
         case = in_session.get(case_id)
         if case is not None:
-            inspect(case).session.expire(case, list(values))
+            session.expire(case, list(values))
 
 
-def _escalate(session: Session, today: date, overdue: list[_Marked], counts: TickCounts) -> None:
+def _escalate(
+    session: Session,
+    today: date,
+    overdue: list[_Marked],
+    in_session: dict[int, DisputeCase],
+    counts: TickCounts,
+) -> None:
     """Overdue disputes go up to the one-stop centre, as their deadline decision said (the
     decision already logged against each case is the reason)."""
     ids = [
@@ -283,7 +295,7 @@ def _escalate(session: Session, today: date, overdue: list[_Marked], counts: Tic
             update(DisputeCase).where(DisputeCase.id.in_(chunk)).values(**values),
             execution_options={"synchronize_session": False},
         )
-    _expire(_cases_in_session(session), ids, values)
+    _expire(session, in_session, ids, values)
     audit.record_many(session, "dispute_case.escalated", DisputeCase, ids)
     counts.escalated += len(ids)
 
