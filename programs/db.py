@@ -11,8 +11,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, insert, literal, select
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    MetaData,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -147,3 +158,39 @@ def insert_for_each(
                 select(*constants, key).where(key.in_(ids[start : start + chunk])),
             )
         )
+
+
+NUMBER_ATTEMPTS = 5
+
+
+def next_number(session: Session, column: Any, prefix: str) -> str:
+    """The next number after `prefix` in `column`: TJ-2026-0001 … TJ-2026-9999, TJ-2026-10000 …
+    (ordered by length first, so that 10000 comes after 9999)."""
+    last = session.scalar(
+        select(column)
+        .where(column.like(prefix + "%"))
+        .order_by(func.length(column).desc(), column.desc())
+        .limit(1)
+    )
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def insert_numbered(session: Session, record: Any, column: Any, prefix: str) -> bool:
+    """Write a new record under the next free number after `prefix` (set on `column`'s
+    attribute). Two writers at the same moment may pick the same number; the one that loses
+    tries the next instead of failing. False when every attempt lost (the caller says "try
+    again"); an IntegrityError of another constraint is raised."""
+    attribute = column.key
+    for _ in range(NUMBER_ATTEMPTS):
+        number = next_number(session, column, prefix)
+        setattr(record, attribute, number)
+        try:
+            with session.begin_nested():
+                session.add(record)
+                session.flush()
+            return True
+        except IntegrityError:
+            if session.scalar(select(column).where(column == number)) is None:
+                raise  # another constraint: not ours to retry
+    return False

@@ -13,6 +13,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from programs.checkups import hooks as checkups
     from programs.disputes import hooks as disputes
     from programs.friday import hooks as friday
     from programs.study_tours import hooks as study_tours
@@ -20,4 +21,5 @@ def install() -> None:
     study_tours.install()
     friday.install()
     disputes.install()
+    checkups.install()
     _installed = True

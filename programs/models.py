@@ -9,6 +9,7 @@ from programs.calendar.models import (
     HolidayYear,
     RecheckFlag,
 )
+from programs.checkups.models import Checkup, CheckupItem, FixDocument
 from programs.db import Base
 from programs.decisions.models import DecisionOverride, DecisionRecord, ParameterVersion
 from programs.directory.models import (
@@ -64,6 +65,8 @@ __all__ = [
     "CaseTransition",
     "Chamber",
     "ChangeRequest",
+    "Checkup",
+    "CheckupItem",
     "Closure",
     "ClosureImport",
     "Consultant",
@@ -74,6 +77,7 @@ __all__ = [
     "DisputeCase",
     "Enterprise",
     "FeedToken",
+    "FixDocument",
     "FridayRequest",
     "FridayVisit",
     "HolidayYear",

@@ -12,7 +12,12 @@ import importlib
 from typing import Any, ClassVar, TypeVar
 
 # Modules that register the built-in report types when imported.
-BUILTIN_MODULES = ("reports.study_tours", "reports.friday", "reports.disputes")
+BUILTIN_MODULES = (
+    "reports.study_tours",
+    "reports.friday",
+    "reports.disputes",
+    "reports.checkups",
+)
 
 
 class ReportType:

@@ -96,4 +96,4 @@ __all__ = [
 ]
 
 # The programs' rulesets, registered on import (rules/study_tours.py, friday.py, ... join here).
-from rules import accounts, calendar_rules, disputes, friday, study_tours  # noqa: F401
+from rules import accounts, calendar_rules, checkups, disputes, friday, study_tours  # noqa: F401

@@ -99,6 +99,7 @@ from rules.messages import N_, Reason, nested
 from rules.parameters import ParameterSpec
 from rules.ruleset import Match, Outcome, Ruleset
 from rules.statutes import (
+    CIVIL_CODE,  # defined in rules.statutes, re-exported here
     CPL_JUDICIAL_CONFIRMATION,
     LDMAL_ACCEPTANCE,
     LDMAL_AWARD,
@@ -107,7 +108,6 @@ from rules.statutes import (
     LDMAL_MEDIATION,
     LDMAL_SUIT_AFTER_AWARD,
     LDMAL_WORKER_SUIT_AFTER_FINAL_AWARD,
-    Statute,
     StatutoryPeriod,
 )
 
@@ -396,8 +396,6 @@ def _type(code: str) -> dict[str, Any]:
 
 
 # --- Statutory periods and limitation (pure helpers) --------------------------------------------
-
-CIVIL_CODE = Statute("中华人民共和国民法典", "2020 (in force 2021-01-01)", N_("Civil Code"))
 
 CIVIL_CODE_LIMITATION = StatutoryPeriod(
     amount=3,

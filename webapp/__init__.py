@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp.auth.routes import bp as auth_bp
     from webapp.calendar.routes import bp as calendar_bp
     from webapp.calendar.routes import feed_bp
+    from webapp.checkups.routes import bp as checkups_bp
     from webapp.decisions.routes import bp as decisions_bp
     from webapp.directory.routes import bp as directory_bp
     from webapp.disputes.routes import bp as disputes_bp
@@ -75,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         study_bp,
         friday_bp,
         disputes_bp,
+        checkups_bp,
     ):
         app.register_blueprint(blueprint)
     return app

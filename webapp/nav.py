@@ -33,6 +33,11 @@ ITEMS = [
         _l("Dispute loop"),
         frozenset({"coordinator", "mediator", "consultant", "enterprise"}),
     ),
+    NavItem(
+        "checkups.index",
+        _l("Legal check-ups"),
+        frozenset({"coordinator", "consultant", "enterprise"}),
+    ),
     NavItem("disputes.supervision", _l("Supervision"), frozenset({"coordinator"})),
     NavItem("study.overview", _l("Study base"), frozenset({"coordinator"})),
     NavItem("study.request_visit", _l("Ask for a study-tour date"), frozenset({"school"})),

@@ -16,12 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import rules
 from calendars import periods
-from programs import audit
+from programs import audit, db
 from programs.accounts.models import User
 from programs.decisions import services as decisions
 from programs.decisions.models import DecisionRecord
@@ -301,37 +300,11 @@ def _check_input(session: Session, actor: User, data: CaseInput, today: date) ->
             )
 
 
-def _next_number(session: Session, case_type: str, year: int) -> str:
-    """The year's next number of its type: LD-2026-0001 … LD-2026-9999, LD-2026-10000 …"""
-    prefix = f"{NUMBER_PREFIX[case_type]}-{year}-"
-    last = session.scalar(
-        select(DisputeCase.number)
-        .where(DisputeCase.number.like(prefix + "%"))
-        .order_by(func.length(DisputeCase.number).desc(), DisputeCase.number.desc())
-        .limit(1)
-    )
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
-
-
-NUMBER_ATTEMPTS = 5
-
-
 def _insert_numbered(session: Session, case: DisputeCase, year: int) -> None:
-    """Write the new case under the year's next number. Two intakes at the same moment may pick
-    the same number; the one that loses tries the next, instead of failing."""
-    for _ in range(NUMBER_ATTEMPTS):
-        case.number = _next_number(session, case.case_type, year)
-        try:
-            with session.begin_nested():
-                session.add(case)
-                session.flush()
-            return
-        except IntegrityError:
-            taken = session.scalar(select(DisputeCase.id).where(DisputeCase.number == case.number))
-            if taken is None:
-                raise  # another constraint: not ours to retry
-    raise Conflict(N_("Many cases are being opened at this moment; please submit again."))
+    """Write the new case under the year's next number of its type (LD-2026-0001 …)."""
+    prefix = f"{NUMBER_PREFIX[case.case_type]}-{year}-"
+    if not db.insert_numbered(session, case, DisputeCase.number, prefix):
+        raise Conflict(N_("Many cases are being opened at this moment; please submit again."))
 
 
 def _assignee(session: Session, team: str, actor: User) -> int | None:
@@ -800,7 +773,7 @@ def _open_found_dispute(
 ) -> DisputeCase:
     """A contract review that found a live dispute hands it over to mediation (prevention →
     mediation): a dispute case of the chosen type, for the same firm, child of the review."""
-    opener = actor or _system_user(session)
+    opener = actor or system_user(session)
     subject = {"labour": "other", "commercial": "sales"}[case_type]
     if review.subject in SUBJECTS[case_type]:
         subject = review.subject
@@ -819,7 +792,7 @@ def _open_found_dispute(
     )
 
 
-def _system_user(session: Session) -> User:
+def system_user(session: Session) -> User:
     """The first active coordinator, on whose behalf the tick opens what it must."""
     user = session.scalar(
         select(User).where(User.role == "coordinator", User.status == "active").order_by(User.id)
@@ -1004,7 +977,7 @@ def _return_to_prevention(
         return None, None
     task = open_case(
         session,
-        actor if actor.role in STAFF else _system_user(session),
+        actor if actor.role in STAFF else system_user(session),
         CaseInput(
             case_type="prevention",
             subject=topic,
@@ -1032,7 +1005,7 @@ def _friday_follow_up(
     if enterprise is None or enterprise.status != "active":
         return None
     requester = actor if actor.role in ("coordinator", "mediator", "consultant") else None
-    requester = requester or _system_user(session)
+    requester = requester or system_user(session)
     request = friday.submit_request(
         session,
         requester,

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from calendars.workdays import day_info
+from programs import db
 from programs.accounts.models import User
 from programs.decisions.models import DecisionRecord
 from programs.decisions.services import decisions_about
@@ -225,15 +226,15 @@ def test_a_number_taken_at_the_same_moment_is_not_reused(session, users, firm, m
     """Two intakes read the same last number; the one that writes second takes the next."""
     before = session.scalar(select(func.count()).select_from(DisputeCase))
     first = _labour(session, users["coordinator"], firm)
-    counted = services._next_number
+    counted = db.next_number
     picks: list[str] = []
 
-    def racing(session_, case_type, year):
-        number = first.number if not picks else counted(session_, case_type, year)
+    def racing(session_, column, prefix):
+        number = first.number if not picks else counted(session_, column, prefix)
         picks.append(number)
         return number
 
-    monkeypatch.setattr(services, "_next_number", racing)
+    monkeypatch.setattr(db, "next_number", racing)
     second = _labour(session, users["mediator"], firm, summary="另一名工人的加班费")
     assert picks[0] == first.number and len(picks) == 2
     assert second.id is not None and second.number == picks[1] != first.number

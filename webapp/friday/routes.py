@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from calendars import today as shanghai_today
+from programs.checkups import services as checkup_services
 from programs.decisions import services as decisions
 from programs.directory import queries as directory_queries
 from programs.directory.models import PROBLEM_CATEGORIES
@@ -290,6 +291,7 @@ def visit_page(visit_id: int):
             records=decisions.decisions_about(session, "friday_visits", visit.id),
             venue=services.venue_name(visit.request),
             today=today,
+            checkup=checkup_services.on_visit(session, visit),
         ),
         422 if request.method == "POST" else 200,
     )
