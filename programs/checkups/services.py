@@ -975,3 +975,43 @@ def checkup_list(
         Checkup.id.desc(),
     )
     return list(session.scalars(query.limit(500)))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a user's home page says about check-ups: waiting for an examination, fixes to make
+    or to verify, overdue fixes, and the latest check-up the user may see."""
+
+    waiting: int
+    to_fix: int
+    to_verify: int
+    overdue: int
+    latest: Checkup | None
+
+
+def summary_for(session: Session, user: User, today: date) -> Summary:
+    """Counts over the check-ups `user` may see."""
+    visible = visible_filter(user)
+
+    def findings(*conditions: Any) -> int:
+        return session.scalar(
+            select(func.count())
+            .select_from(CheckupItem)
+            .join(CheckupItem.checkup)
+            .where(visible, Checkup.status == "reported", *conditions)
+        )
+
+    return Summary(
+        waiting=session.scalar(
+            select(func.count()).where(visible, Checkup.status.in_(OPEN_STATUSES))
+        ),
+        to_fix=findings(CheckupItem.fix_status == "open"),
+        to_verify=findings(CheckupItem.fix_status == "fixed"),
+        overdue=findings(CheckupItem.fix_status == "open", CheckupItem.fix_due_on < today),
+        latest=session.scalar(
+            select(Checkup)
+            .where(visible, Checkup.status != "cancelled")
+            .order_by(Checkup.requested_on.desc(), Checkup.id.desc())
+            .limit(1)
+        ),
+    )

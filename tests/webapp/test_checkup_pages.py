@@ -120,6 +120,9 @@ def test_the_firm_fixes_with_a_document_and_only_it_and_its_staff_see_it(login, 
         ).status_code
         == 302
     )
+    home = firm.get("/enterprise").get_data(as_text=True)
+    assert re.search(r'<span class="num">[1-9]\d*</span> 项问题待整改', home)
+    assert session.get(Checkup, checkup_id).number in home
     token = csrf_token(firm, f"/checkups/{checkup_id}")
     bad = firm.post(
         f"/checkups/items/{first.id}/fixed",
@@ -154,6 +157,8 @@ def test_the_firm_fixes_with_a_document_and_only_it_and_its_staff_see_it(login, 
     document = session.get(Checkup, checkup_id).items[0].documents[0]
     assert firm.get(f"/checkups/documents/{document.id}").data == b"%PDF-1.4 policy"
     assert consultant.get(f"/checkups/documents/{document.id}").status_code == 200
+    home = consultant.get("/consultant").get_data(as_text=True)
+    assert re.search(r'<span class="num">[1-9]\d*</span> 项整改待回访核实', home)
     for name in ("mediator", "chamber", "school"):
         other = login(name)
         assert other.get(f"/checkups/{checkup_id}").status_code in (403, 404)

@@ -10,16 +10,24 @@ from sqlalchemy import select
 
 from calendars import today as shanghai_today
 from programs.accounts.services import pending_count
+from programs.checkups import services as checkups
+from programs.checkups.models import CHECKUP_STATUSES
 from programs.directory import queries
 from programs.notifications.models import Notification
 from programs.notifications.services import mark_read
 from programs.study_tours import queries as study_queries
 from programs.study_tours import services as study_services
 from programs.study_tours.terms import school_year_of
+from rules.checkups import GRADES
 from webapp.access import roles_required
 from webapp.requests import db_session
 
 bp = Blueprint("home", __name__)
+
+
+@bp.context_processor
+def _vocab():
+    return {"checkup_statuses": CHECKUP_STATUSES, "checkup_grades": GRADES}
 
 
 @bp.route("/")
@@ -37,13 +45,18 @@ def coordinator():
         "home/coordinator.html",
         counts=queries.counts(session),
         pending=pending_count(session),
+        checkups=checkups.summary_for(session, current_user, shanghai_today()),
     )
 
 
 @bp.route("/consultant")
 @roles_required("consultant")
 def consultant():
-    return render_template("home/consultant.html", consultant=current_user.consultant)
+    return render_template(
+        "home/consultant.html",
+        consultant=current_user.consultant,
+        checkups=checkups.summary_for(db_session(), current_user, shanghai_today()),
+    )
 
 
 @bp.route("/mediator")
@@ -55,7 +68,11 @@ def mediator():
 @bp.route("/enterprise")
 @roles_required("enterprise")
 def enterprise():
-    return render_template("home/enterprise.html", enterprise=current_user.enterprise)
+    return render_template(
+        "home/enterprise.html",
+        enterprise=current_user.enterprise,
+        checkups=checkups.summary_for(db_session(), current_user, shanghai_today()),
+    )
 
 
 @bp.route("/chamber")
