@@ -14,6 +14,8 @@ PAGES = {
     "/admin/users": {"coordinator"},
     "/admin/users/new": {"coordinator"},
     "/admin/outbox": {"coordinator"},
+    "/checkups/": {"coordinator", "consultant", "enterprise"},
+    "/checkups/new": {"coordinator", "enterprise"},
     "/inbox": {
         "coordinator",
         "consultant",
