@@ -442,3 +442,14 @@ def test_cancelling(session, users, firm):
     assert session.scalar(
         select(func.count()).select_from(CheckupItem).where(CheckupItem.checkup_id == checkup.id)
     ) == len(checkup.items)
+
+
+def test_the_rules_know_the_directorys_codes():
+    """rules/ cannot import programs/: its copies of the directory's codes must stay equal."""
+    from programs.directory.categories import PROBLEM_CATEGORIES
+    from programs.directory.models import INDUSTRIES, LEGAL_FORMS
+    from rules.checkups import AREA_TOPICS, INDUSTRY_CODES, LEGAL_FORM_CODES
+
+    assert set(INDUSTRY_CODES) == set(INDUSTRIES)
+    assert set(LEGAL_FORM_CODES) == set(LEGAL_FORMS)
+    assert set(AREA_TOPICS.values()) <= set(PROBLEM_CATEGORIES)
