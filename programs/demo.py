@@ -872,4 +872,8 @@ def load(session: Session, city: City | None = None, *, today: date | None = Non
 
     added["dispute_cases"] = disputes_demo.load(session, today)
     session.flush()
+    from programs.checkups import demo as checkups_demo
+
+    added["checkups"] = checkups_demo.load(session, today)
+    session.flush()
     return LoadReport(added=added, logins=city.logins)

@@ -43,8 +43,10 @@ def test_fresh_database_upgrade_demo_and_tick_are_repeatable(env):
     tick = run(env, "tick", "--today", "2026-11-28")
     assert tick.returncode == 0, tick.stderr
     assert "holiday_data" in tick.stdout and "'provisional': [2027]" in tick.stdout
+    assert "checkups: {'reminded_findings'" in tick.stdout
     again = run(env, "tick", "--today", "2026-11-28")
     assert "'changed': []" in again.stdout
+    assert "checkups: {'reminded_findings': 0" in again.stdout  # reminded once a day at most
     planned = run(
         env, "plan-study-tours", "--term", "2027-spring", "--today", "2026-11-28", "--apply"
     )
