@@ -62,6 +62,8 @@ FIX_STATUSES = {
     "accepted": N_("Accepted as a risk"),
 }
 SETTLED = ("verified", "accepted")
+# The grade in one word, for lists (rules.checkups.GRADES has it with its meaning).
+GRADE_SHORT = {"red": N_("Red"), "orange": N_("Orange"), "green": N_("Green")}
 NUMBER_PREFIX = "TJ"  # 体检
 
 

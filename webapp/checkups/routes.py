@@ -15,6 +15,7 @@ from programs.checkups.models import (
     CHECKUP_SOURCES,
     CHECKUP_STATUSES,
     FIX_STATUSES,
+    GRADE_SHORT,
     RESULTS,
     Checkup,
 )
@@ -45,6 +46,7 @@ VOCAB = {
     "results": RESULTS,
     "fix_statuses": FIX_STATUSES,
     "grades": GRADES,
+    "grade_short": GRADE_SHORT,
     "risks": RISK_LEVELS,
     "areas": AREAS,
     "items": CHECK_ITEMS,
