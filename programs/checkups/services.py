@@ -108,9 +108,15 @@ def is_the_firm(user: User, checkup: Checkup) -> bool:
     return user.role == "enterprise" and user.enterprise_id == checkup.enterprise_id
 
 
-def get_checkup(session: Session, actor: User, checkup_id: int) -> Checkup:
-    """A check-up the actor may see, or NotFound."""
-    checkup = session.get(Checkup, checkup_id)
+def get_checkup(
+    session: Session, actor: User, checkup_id: int, *, for_update: bool = False
+) -> Checkup:
+    """A check-up the actor may see, or NotFound. `for_update` locks its row until the commit
+    (PostgreSQL; SQLite writes one at a time anyway), so that two people finishing or
+    cancelling it at the same moment act one after the other and the second sees the first."""
+    checkup = session.get(
+        Checkup, checkup_id, with_for_update=for_update, populate_existing=for_update
+    )
     if checkup is None or not can_view(actor, checkup):
         raise _not_found()
     return checkup
@@ -342,7 +348,7 @@ def request_checkup(
 
 def cancel_checkup(session: Session, actor: User, checkup_id: int, reason: str) -> Checkup:
     """The firm or a coordinator withdraws a check-up that has not been reported yet."""
-    checkup = get_checkup(session, actor, checkup_id)
+    checkup = get_checkup(session, actor, checkup_id, for_update=True)
     if not (is_the_firm(actor, checkup) or actor.role == "coordinator"):
         raise _not_found()
     if checkup.status not in OPEN_STATUSES:
@@ -539,7 +545,7 @@ def record_examination(
 ) -> Checkup:
     """Save what the consultant found; on `finish`, every item must be marked, the rules grade
     the check-up and open its follow-ups, and the firm is told its report is ready."""
-    checkup = get_checkup(session, actor, checkup_id)
+    checkup = get_checkup(session, actor, checkup_id, for_update=True)
     if not can_examine(actor, checkup):
         raise _not_found()
     if checkup.status not in OPEN_STATUSES:
