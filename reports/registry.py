@@ -17,6 +17,7 @@ BUILTIN_MODULES = (
     "reports.friday",
     "reports.disputes",
     "reports.checkups",
+    "reports.program_report",
 )
 
 

@@ -47,6 +47,15 @@ def test_fresh_database_upgrade_demo_and_tick_are_repeatable(env):
     again = run(env, "tick", "--today", "2026-11-28")
     assert "'changed': []" in again.stdout
     assert "checkups: {'reminded_findings': 0" in again.stdout  # reminded once a day at most
+    out = Path(env["FENGQIAO_INSTANCE_PATH"]).parent / "report.pdf"
+    written = run(env, "report", "--period", "2026-Q3", "--out", str(out), "--today", "2026-11-28")
+    assert written.returncode == 0, written.stderr
+    assert out.read_bytes().startswith(b"%PDF") and "2026-Q3" in written.stdout
+    assert run(env, "report", "--period", "2026-13", "--out", str(out)).returncode == 2
+    assert (
+        run(env, "report", "--period", "2026", "--town", "无此镇", "--out", str(out)).returncode
+        == 2
+    )
     planned = run(
         env, "plan-study-tours", "--term", "2027-spring", "--today", "2026-11-28", "--apply"
     )

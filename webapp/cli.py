@@ -14,7 +14,7 @@ from sqlalchemy import select
 from programs import hooks, schema
 from programs.config import Settings
 from programs.db import Database
-from programs.i18n import compile_catalogs
+from programs.i18n import LOCALES, compile_catalogs
 from programs.notifications.services import deliver_after_commit
 
 
@@ -196,6 +196,54 @@ def plan_study_tours(term_code: str, apply_: bool, today_text: str | None) -> No
             )
         else:
             click.echo(f"draft {draft.id} kept; apply it on the planner page or with --apply")
+
+
+@main.command("report")
+@click.option("--period", "period_code", required=True, help="2026-11, 2026-Q4 or 2026")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--town", "town_name", default=None, help="one town's name (default: the city)")
+@click.option("--locale", default="zh_Hans", show_default=True, type=click.Choice(LOCALES))
+@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (default: today in Shanghai)")
+def report(
+    period_code: str, out_path: str, town_name: str | None, locale: str, today_text: str | None
+) -> None:
+    """Write the program report of a month, quarter or year as PDF."""
+    from datetime import date
+    from pathlib import Path
+
+    from calendars.workdays import today as shanghai_today
+    from programs.directory.models import Town
+    from programs.errors import DomainError
+    from programs.i18n import translate
+    from reports.periods import parse_period
+    from reports.program_report import program_report, program_report_pdf
+
+    database = _database(_settings())
+    _require_schema(database)
+    today = date.fromisoformat(today_text) if today_text else shanghai_today()
+    try:
+        period = parse_period(period_code)
+    except DomainError as error:
+        click.echo(translate(error.msgid, locale, error.params), err=True)
+        sys.exit(2)
+    with database.transaction() as session:
+        town_id = None
+        if town_name:
+            town = session.scalar(select(Town).where(Town.name == town_name.strip()))
+            if town is None:
+                names = "、".join(session.scalars(select(Town.name).order_by(Town.name)))
+                click.echo(f"{town_name}: no such town; the towns are {names}", err=True)
+                sys.exit(2)
+            town_id = town.id
+        data = program_report(session, period, town_id, today=today, locale=locale)
+        pdf = program_report_pdf(data, locale)
+    target = Path(out_path)
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(pdf)
+    partial.replace(target)  # a reader never sees half a file
+    click.echo(
+        f"{target}: {len(pdf) // 1024} KB, {period.code}, {len(data.problems)} data problems"
+    )
 
 
 @main.group()

@@ -125,6 +125,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["t"] = t
     app.jinja_env.globals["ruleset_label"] = ruleset_label
+    app.jinja_env.globals["zip"] = zip
     app.jinja_env.filters["date"] = lambda d: format_date(d, current_locale()) if d else ""
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, current_locale()) if d else ""
     app.jinja_env.filters["hm"] = lambda d: d.astimezone(TZ).strftime("%H:%M") if d else ""

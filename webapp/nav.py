@@ -39,6 +39,7 @@ ITEMS = [
         frozenset({"coordinator", "consultant", "enterprise"}),
     ),
     NavItem("disputes.supervision", _l("Supervision"), frozenset({"coordinator"})),
+    NavItem("reports.index", _l("Figures"), frozenset({"coordinator"})),
     NavItem("study.overview", _l("Study base"), frozenset({"coordinator"})),
     NavItem("study.request_visit", _l("Ask for a study-tour date"), frozenset({"school"})),
     NavItem("study.sessions", _l("Sessions"), frozenset({"instructor"})),

@@ -16,6 +16,7 @@ PAGES = {
     "/admin/outbox": {"coordinator"},
     "/checkups/": {"coordinator", "consultant", "enterprise"},
     "/checkups/new": {"coordinator", "enterprise"},
+    "/reports/": {"coordinator"},
     "/inbox": {
         "coordinator",
         "consultant",

@@ -1,0 +1,1 @@
+"""The coordinators' dashboard, the records behind each figure, and the report PDFs."""
