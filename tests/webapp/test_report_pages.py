@@ -50,3 +50,13 @@ def test_only_coordinators_see_the_figures(login):
         client = login(role)
         assert client.get("/reports/").status_code == 403, role
         assert client.get("/reports/figures/friday.visits.csv").status_code == 403, role
+
+
+def test_the_report_pdf_of_a_quarter(login):
+    client = login("coordinator")
+    html = client.get("/reports/?period=2026-Q3").get_data(as_text=True)
+    assert "/reports/report.pdf?period=2026-Q3" in html
+    response = client.get("/reports/report.pdf?period=2026-Q3")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert "program-report-2026-Q3.pdf" in response.headers["Content-Disposition"]
+    assert client.get("/reports/report.pdf?period=2026-Q9").status_code == 400

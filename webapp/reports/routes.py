@@ -98,3 +98,23 @@ def figure_csv(key: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.route("/report.pdf")
+@roles_required("coordinator")
+def report_pdf():
+    """The program report of the period (a month, quarter or year) as PDF."""
+    from reports.program_report import ProgramReportType, program_report
+
+    period, problem = _period(month_of(shanghai_today()))
+    if problem:
+        abort(400)
+    data = program_report(
+        db_session(), period, _town_id(), today=shanghai_today(), locale=current_locale()
+    )
+    filename, mimetype, pdf = ProgramReportType().render(data, current_locale())
+    return Response(
+        pdf,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
