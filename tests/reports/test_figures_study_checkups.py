@@ -474,3 +474,16 @@ def test_the_records_behind_the_checkup_figures_and_their_csv(session, town, che
     ]
     lines = overdue.csv("zh_Hans").decode("utf-8-sig").splitlines()
     assert "书面劳动合同" in lines[1] and "待整改" in lines[1]
+
+
+def test_a_visit_that_took_place_without_attendance_is_a_data_problem(session, town, study):
+    """Of the October visits in the town, only S2's on 31 October took place (published, its
+    session held) with no attendance recorded; drafts, cancelled ones and those recorded are
+    fine, and one still to come is not yet a problem."""
+    from reports import quality
+
+    check = next(c for c in quality.CHECKS if c.key == "session_without_attendance")
+    october = Scope(date(2026, 10, 1), date(2026, 10, 31), town.id)
+    rows = check.table(session, october, date(2026, 12, 10)).rows
+    assert [(row[0], row[1]) for row in rows] == [(date(2026, 10, 31), "测试第二中学")]
+    assert check.table(session, october, date(2026, 10, 31)).rows == []  # the day itself

@@ -60,3 +60,14 @@ def test_the_report_pdf_of_a_quarter(login):
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert "program-report-2026-Q3.pdf" in response.headers["Content-Disposition"]
     assert client.get("/reports/report.pdf?period=2026-Q9").status_code == 400
+
+
+def test_the_dashboard_lists_the_data_problems_of_the_period(login, session):
+    from reports import quality
+
+    month = month_of(shanghai_today())
+    found = quality.problems(session, Scope(month.start_on, month.end_on), shanghai_today())
+    html = login("coordinator").get("/reports/").get_data(as_text=True)
+    assert ("签发前须处理的记录" in html) == bool(found)
+    for problem in found:
+        assert f"：{len(problem.table.rows)} —" in html or f": {len(problem.table.rows)} —" in html
