@@ -44,6 +44,7 @@ TILES = {
         "disputes.recovered",
         "disputes.contracts_reviewed",
         "disputes.escalated",
+        "disputes.open_by_stage",
         "disputes.overdue",
         "disputes.satisfaction",
     ),

@@ -211,6 +211,18 @@ DAYS_P90 = Figure(
         "cases the average hides."
     ),
 )
+OPEN_NOW = Figure(
+    key="disputes.open_by_stage",
+    program="disputes",
+    label=N_("Open cases by stage, now"),
+    unit="count",
+    columns=(NUMBER, TYPE, FIRM, TOWN, STAGE, Column("since", N_("In the stage since"), "date")),
+    query=lambda scope: _cases(scope, DisputeCase.stage_entered_on.label("since")).where(
+        DisputeCase.closed_on.is_(None), DisputeCase.opened_on <= scope.end_on
+    ),
+    group_by="stage",
+    help=N_("Cases not closed, by the stage they stand in today (all types)."),
+)
 OVERDUE = Figure(
     key="disputes.overdue",
     program="disputes",
@@ -270,6 +282,7 @@ register(
     CONTRACTS,
     DAYS_MEAN,
     DAYS_P90,
+    OPEN_NOW,
     OVERDUE,
     ESCALATED,
     SATISFACTION,

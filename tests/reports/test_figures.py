@@ -202,10 +202,10 @@ def loop_data(session, town):
     _case(session, town, "CD-T-1", "commercial", date(2026, 11, 5), stage="mediation",
           overdue=True, due_on=date(2026, 11, 20))  # fmt: skip
     r1 = _case(session, town, "CR-T-1", "contract_review", date(2026, 11, 1), stage="closed",
-               contracts_reviewed=3, loss_avoided=Decimal(2000))  # fmt: skip
+               contracts_reviewed=3, loss_avoided=Decimal(2000), closed_on=date(2026, 12, 1))  # fmt: skip
     _move(session, r1, "findings", "closed", date(2026, 12, 1), 30)
     r2 = _case(session, town, "CR-T-2", "contract_review", date(2026, 11, 3), stage="closed",
-               contracts_reviewed=2, amount_recovered=Decimal(500))  # fmt: skip
+               contracts_reviewed=2, amount_recovered=Decimal(500), closed_on=date(2026, 11, 10))  # fmt: skip
     _move(session, r2, "findings", "closed", date(2026, 11, 10), 7)
 
 
@@ -231,6 +231,8 @@ def test_loop_figures_by_hand(session, town, loop_data):
     p90 = figures.get("disputes.days_per_stage_p90").value(session, scope)
     assert p90.groups["mediation"] == 20
     assert figures.get("disputes.overdue").value(session, scope).total == 1
+    by_stage = figures.get("disputes.open_by_stage").value(session, scope)
+    assert by_stage.groups == {"feedback": 2, "mediation": 1}  # the reviews are closed
     assert figures.get("disputes.escalated").value(session, scope).total == 1
     assert figures.get("disputes.satisfaction").value(session, scope).total == 4
     other = Scope(*NOV, town_id=town.other.id)
