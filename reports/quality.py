@@ -19,16 +19,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
-from programs.directory.models import Enterprise, School, Town
+from programs.directory.models import School, Town
 from programs.disputes.models import CaseDocument, DisputeCase
-from programs.friday.models import FridayRequest, FridayVisit, Problem
+from programs.friday.models import FridayVisit, Problem
 from programs.i18n import N_
 from programs.study_tours.models import StudySession, Visit
 from reports.figures import Column, Scope, Table, in_town
 from reports.figures.disputes import resolved_on
+from reports.figures.friday import VISIT_COLUMNS, visit_rows
 
 STUCK_DAYS = 30
 
@@ -83,24 +84,9 @@ def _recovered_unsupported(scope: Scope, today: date) -> Select[Any]:
 
 
 def _visits_without_problems(scope: Scope, today: date) -> Select[Any]:
-    statement = (
-        select(
-            FridayVisit.on.label("on"),
-            func.coalesce(Enterprise.name, Town.name + FridayRequest.place).label("venue"),
-            Town.name.label("town"),
-            FridayVisit.id.label("visit"),
-        )
-        .join(FridayRequest, FridayRequest.id == FridayVisit.request_id)
-        .join(Town, Town.id == FridayRequest.town_id)
-        .outerjoin(Enterprise, Enterprise.id == FridayRequest.enterprise_id)
-        .where(
-            FridayVisit.status == "done",
-            FridayVisit.on.between(scope.start_on, scope.end_on),
-            ~exists().where(Problem.visit_id == FridayVisit.id),
-        )
-        .order_by(FridayVisit.on, FridayVisit.id)
+    return visit_rows(scope, FridayVisit.id.label("visit")).where(
+        ~exists().where(Problem.visit_id == FridayVisit.id)
     )
-    return in_town(statement, FridayRequest.town_id, scope)
 
 
 def _sessions_without_attendance(scope: Scope, today: date) -> Select[Any]:
@@ -164,12 +150,7 @@ CHECKS = (
         "visit_without_problems",
         N_("A recorded Friday visit with no problem recorded"),
         N_("Open the visit and record the problems found, or what the consultant did there."),
-        (
-            Column("on", N_("Friday"), "date"),
-            Column("venue", N_("Firm, chamber or village")),
-            Column("town", N_("Town")),
-            Column("visit", N_("Visit"), "number"),
-        ),
+        (*VISIT_COLUMNS, Column("visit", N_("Visit"), "number")),
         _visits_without_problems,
     ),
     Check(

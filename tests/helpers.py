@@ -21,3 +21,23 @@ def post_form(client, url: str, data: dict, *, page: str | None = None, **kwargs
     """POST `data` to `url` with a CSRF token taken from `page` (default: `url`)."""
     token = csrf_token(client, page or url)
     return client.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+
+def make_firm(session, town, name: str, **fields):
+    """A firm of the test's own in `town`; its credit code follows from its name (18 characters,
+    unique for distinct names in practice, the same in every run)."""
+    import hashlib
+
+    from programs.directory.models import Enterprise
+
+    digits = int(hashlib.sha256(name.encode()).hexdigest(), 16) % 10**16
+    firm = Enterprise(
+        name=name,
+        credit_code=f"9T{digits:016d}",
+        town_id=town.id,
+        industry=fields.pop("industry", "manufacturing"),
+        **fields,
+    )
+    session.add(firm)
+    session.flush()
+    return firm

@@ -19,13 +19,16 @@ VENUE = Column("venue", N_("Firm, chamber or village"))
 TOWN = Column("town", N_("Town"))
 CONSULTANT = Column("consultant", N_("Consultant"))
 KIND = Column("kind", N_("Kind of visit"), "code", REQUEST_KINDS)
+VISIT_COLUMNS = (DATE, VENUE, TOWN, CONSULTANT, KIND)  # the columns of `visit_rows`
 
 
 def _venue() -> Any:
     return func.coalesce(Enterprise.name, Chamber.name, Town.name + FridayRequest.place)
 
 
-def _visits(scope: Scope, *extra: Any) -> Select[Any]:
+def visit_rows(scope: Scope, *extra: Any) -> Select[Any]:
+    """The recorded visits of the scope, one row each (date, venue, town, consultant, kind)
+    and the `extra` columns."""
     statement = (
         select(
             FridayVisit.on.label("on"),
@@ -54,7 +57,7 @@ def _minutes() -> Any:
 
 
 def _visit_rows(scope: Scope) -> Select[Any]:
-    return _visits(scope, _minutes())
+    return visit_rows(scope, _minutes())
 
 
 def _entity() -> Any:
@@ -69,14 +72,14 @@ def _entity() -> Any:
 
 
 def _entity_rows(scope: Scope) -> Select[Any]:
-    return _visits(scope, _entity()).where(
+    return visit_rows(scope, _entity()).where(
         or_(FridayRequest.enterprise_id.is_not(None), FridayRequest.chamber_id.is_not(None))
     )
 
 
 def _problem_rows(scope: Scope, *conditions: Any) -> Select[Any]:
     return (
-        _visits(
+        visit_rows(
             scope,
             Problem.category.label("category"),
             Problem.description.label("problem"),
@@ -89,7 +92,7 @@ def _problem_rows(scope: Scope, *conditions: Any) -> Select[Any]:
 
 
 def _hours_rows(scope: Scope) -> Select[Any]:
-    return _visits(scope, (func.coalesce(FridayVisit.minutes, 0) / 60.0).label("hours"))
+    return visit_rows(scope, (func.coalesce(FridayVisit.minutes, 0) / 60.0).label("hours"))
 
 
 def _pairing_rows(scope: Scope) -> Select[Any]:

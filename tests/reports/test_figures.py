@@ -10,11 +10,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from programs.directory.models import Chamber, Consultant, Enterprise, Town
+from programs.directory.models import Chamber, Consultant, Town
 from programs.disputes.models import CaseTransition, DisputeCase
 from programs.friday.models import FridayRequest, FridayVisit, Pairing, Problem
 from reports import figures
 from reports.figures import Scope, percentile
+from tests.helpers import make_firm
 
 NOV = (date(2026, 11, 1), date(2026, 11, 30))
 
@@ -30,15 +31,7 @@ def town(session):
 
 
 def _firm(session, town, name):
-    firm = Enterprise(
-        name=name,
-        credit_code=f"91{abs(hash(name)) % 10**16:016d}",
-        town_id=town.id,
-        industry="manufacturing",
-    )
-    session.add(firm)
-    session.flush()
-    return firm
+    return make_firm(session, town, name)
 
 
 @pytest.fixture

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from calendars import TZ, today
 from programs.checkups.models import Checkup, CheckupItem
-from programs.directory.models import Consultant, Enterprise, School, Town
+from programs.directory.models import Consultant, School, Town
 from programs.study_tours.models import Activity, StudyBase, StudySession, Visit
 from reports import figures
 from reports.figures import Scope
+from tests.helpers import make_firm
 
 OCT = (date(2026, 10, 1), date(2026, 10, 31))
 MOCK, TRAFFIC = "测试模拟法庭", "测试交通安全"  # activity codes t-mock < t-traffic
@@ -220,15 +221,7 @@ def test_the_records_behind_the_study_figures_and_their_csv(session, town, study
 
 
 def _firm(session, town, name):
-    firm = Enterprise(
-        name=name,
-        credit_code=f"92{abs(hash(name)) % 10**16:016d}",
-        town_id=town.id,
-        industry="manufacturing",
-    )
-    session.add(firm)
-    session.flush()
-    return firm
+    return make_firm(session, town, name)
 
 
 @pytest.fixture
