@@ -98,8 +98,17 @@ def scope_of(period: Period, town_id: int | None) -> Scope:
     return Scope(period.start_on, period.end_on, town_id)
 
 
-def _value(session: Session, key: str, scope: Scope) -> FigureValue:
-    return registry.get(key).value(session, scope)
+class _Values:
+    """Figure values read once per page: the tiles and the charts share them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.read: dict[tuple[str, Scope], FigureValue] = {}
+
+    def __call__(self, key: str, scope: Scope) -> FigureValue:
+        if (key, scope) not in self.read:
+            self.read[key, scope] = registry.get(key).value(self.session, scope)
+        return self.read[key, scope]
 
 
 def school_year_of(day: date) -> tuple[date, date]:
@@ -117,14 +126,12 @@ def _number(value: Any) -> float:
 def dashboard(session: Session, period: Period, town_id: int | None, locale: str) -> Dashboard:
     """The figures of `period` against the same period last year, and the charts."""
     now, then = scope_of(period, town_id), scope_of(period.same_last_year(), town_id)
+    value = _Values(session)
     sections = []
     for program, keys in TILES.items():
-        tiles = [
-            Tile(registry.get(key), _value(session, key, now), _value(session, key, then))
-            for key in keys
-        ]
+        tiles = [Tile(registry.get(key), value(key, now), value(key, then)) for key in keys]
         sections.append((program, tiles))
-    return Dashboard(period, town_id, sections, _charts(session, period, town_id, locale))
+    return Dashboard(period, town_id, sections, _charts(value, period, town_id, locale))
 
 
 def _month_label(month: Period, locale: str) -> str:
@@ -133,9 +140,7 @@ def _month_label(month: Period, locale: str) -> str:
     )
 
 
-def _charts(
-    session: Session, period: Period, town_id: int | None, locale: str
-) -> dict[str, Markup]:
+def _charts(value: _Values, period: Period, town_id: int | None, locale: str) -> dict[str, Markup]:
     def t(msgid: str, params: dict[str, Any] | None = None) -> str:
         return translate(msgid, locale, params)
 
@@ -143,8 +148,8 @@ def _charts(
     # Problems by category, this period and last year's.
     problems = registry.get("friday.problems")
     names = dict(problems.columns[[c.name for c in problems.columns].index("category")].names)
-    now = problems.value(session, scope_of(period, town_id)).groups
-    then = problems.value(session, scope_of(period.same_last_year(), town_id)).groups
+    now = value("friday.problems", scope_of(period, town_id)).groups
+    then = value("friday.problems", scope_of(period.same_last_year(), town_id)).groups
     out["problems"] = charts.compare_bars(
         t(N_("Problems found on Friday visits, by category")),
         [t(name) for name in names.values()],
@@ -159,12 +164,8 @@ def _charts(
         ("disputes.disputes_resolved", N_("Disputes resolved, by month")),
         ("friday.visits", N_("Friday visits, by month")),
     ):
-        figure = registry.get(key)
-        current = [_number(figure.value(session, scope_of(m, town_id)).total) for m in months]
-        earlier = [
-            _number(figure.value(session, scope_of(m.same_last_year(), town_id)).total)
-            for m in months
-        ]
+        current = [_number(value(key, scope_of(m, town_id)).total) for m in months]
+        earlier = [_number(value(key, scope_of(m.same_last_year(), town_id)).total) for m in months]
         out[key] = charts.line_chart(
             t(title),
             [_month_label(m, locale) for m in months],
@@ -173,8 +174,8 @@ def _charts(
     # Schools covered by town in the school year the period ends in.
     start, end = school_year_of(period.end_on)
     year = Scope(start, end)
-    covered = registry.get("study.schools_covered").value(session, year).groups
-    total = registry.get("study.schools_total").value(session, year).groups
+    covered = value("study.schools_covered", year).groups
+    total = value("study.schools_total", year).groups
     out["coverage"] = charts.coverage_bars(
         t(
             N_("Schools covered by the study-tour plan, school year {first}–{last}"),
@@ -184,7 +185,7 @@ def _charts(
     )
     # Check-up grades this year so far.
     year_to_date = Scope(date(period.end_on.year, 1, 1), period.end_on, town_id)
-    grades = registry.get("checkups.grades").value(session, year_to_date).groups
+    grades = value("checkups.grades", year_to_date).groups
     out["grades"] = charts.bar_chart(
         t(N_("Legal check-ups by grade, {year} so far"), {"year": period.end_on.year}),
         [
