@@ -9,8 +9,13 @@ Then, measured:
 2. the dashboard page of the month, served by the app to a logged-in coordinator through
    Flask's test client, REQUESTS times; target p95 under 300 ms.
 
-The issue asks for these over 20 cities' data; this bench measures one city (the demo's) — the
-20-city data set is not built yet. `run()` returns True when both targets hold.
+The issue asks for these over 20 cities' data. After the demo city is loaded, its records —
+Friday requests, visits and problems, dispute cases and their moves, check-ups and their items,
+study-tour visits — are copied CITIES - 1 more times by INSERT … SELECT with their ids offset
+(and case and check-up numbers suffixed), onto the same towns, firms and sessions: the volume of
+twenty cities in one, which is what the figures read. The directory itself is not multiplied
+(the figures never scan it whole, except the schools to cover). `run()` returns True when both
+targets hold.
 """
 
 from __future__ import annotations
@@ -35,6 +40,28 @@ URL = os.environ.get(
 )
 TODAY = date(2026, 11, 28)
 REQUESTS = 40
+CITIES = int(os.environ.get("FENGQIAO_REPORT_BENCH_CITIES", "20"))
+OFFSET = 10_000_000  # ids of copy k are the demo's plus k × OFFSET
+# The tables copied, and how: "id" columns (the row's and those pointing at copied rows) are
+# offset; "number" columns are suffixed with the copy's number.
+COPIED: dict[str, dict[str, str]] = {
+    "friday_requests": {"id": "id"},
+    "friday_visits": {"id": "id", "request_id": "id"},
+    "friday_problems": {"id": "id", "visit_id": "id", "follow_up_request_id": "id"},
+    "dispute_cases": {"id": "id", "parent_id": "id", "number": "number"},
+    "case_transitions": {"id": "id", "case_id": "id"},
+    "checkups": {
+        "id": "id",
+        "number": "number",
+        "friday_request_id": "id",
+        "visit_id": "id",
+        "follow_up_request_id": "id",
+        "prevention_case_id": "id",
+    },
+    "checkup_items": {"id": "id", "checkup_id": "id", "verify_visit_id": "id"},
+    "visits": {"id": "id"},
+    "visit_activities": {"visit_id": "id"},
+}
 TARGET_PDF_S = 5.0
 TARGET_P95_MS = 300.0
 
@@ -45,6 +72,50 @@ def _admin():
         isolation_level="AUTOCOMMIT",
         connect_args={"connect_timeout": 3},
     )
+
+
+def multiply(database: Database, cities: int) -> dict[str, int]:
+    """Copy the demo's records `cities - 1` times (see the module's docstring); row counts."""
+    from programs import models
+
+    with database.transaction() as session:
+        for k in range(1, cities):
+            for name, how in COPIED.items():
+                table = models.metadata.tables[name]
+                values = []
+                for column in table.columns:
+                    kind = how.get(column.name)
+                    if kind == "id":
+                        values.append(f"{column.name} + {k * OFFSET}")
+                    elif kind == "number":
+                        values.append(f"{column.name} || '-{k}'")
+                    else:
+                        values.append(f'"{column.name}"')
+                names = ", ".join(f'"{c.name}"' for c in table.columns)
+                session.execute(
+                    text(
+                        f"INSERT INTO {name} ({names}) SELECT {', '.join(values)} FROM {name} "
+                        f"WHERE {_original(table)}"
+                    )
+                )
+        for name in COPIED:
+            if "id" in models.metadata.tables[name].columns:
+                session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT max(id) FROM {name}))"
+                    )
+                )
+        return {
+            name: session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+            for name in COPIED
+        }
+
+
+def _original(table) -> str:
+    """The demo's own rows of a table (not a copy)."""
+    key = "id" if "id" in table.columns else "visit_id"
+    return f"{key} < {OFFSET}"
 
 
 def _p95(values: list[float]) -> float:
@@ -81,6 +152,14 @@ def _measure(database: Database) -> bool:
     with database.transaction() as session:
         loaded = demo.load(session, today=TODAY)
     print(f"demo city loaded in {time.perf_counter() - started:.1f} s (untimed): {loaded.added}")
+    started = time.perf_counter()
+    counts = multiply(database, CITIES)
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    print(
+        f"copied to the volume of {CITIES} cities in {time.perf_counter() - started:.1f} s "
+        f"(untimed): {counts}"
+    )
 
     year = parse_period(str(TODAY.year))
     with database.transaction() as session:  # warm-up: fonts, templates, catalog
@@ -130,5 +209,4 @@ def _measure(database: Database) -> bool:
         f"p95 {p95:.0f} ms; target p95 < {TARGET_P95_MS:.0f} ms: "
         f"{'ok' if p95 < TARGET_P95_MS else 'MISSED'}"
     )
-    print("  (one city: the 20-city data set the issue names is not built yet)")
     return pdf_s < TARGET_PDF_S and p95 < TARGET_P95_MS
