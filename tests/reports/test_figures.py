@@ -257,3 +257,19 @@ def test_every_figure_runs_over_the_demo_city(session):
 def test_a_period_must_not_end_before_it_starts():
     with pytest.raises(ValueError):
         Scope(date(2026, 11, 30), date(2026, 11, 1))
+
+
+def test_a_figure_by_month_in_one_read_equals_month_by_month(session):
+    from reports.dashboard import monthly
+    from reports.periods import last_months, parse_period
+
+    months = last_months(parse_period("2026-11"), 14)
+    for key, day in (("friday.visits", "on"), ("disputes.disputes_resolved", "resolved_on")):
+        figure = figures.get(key)
+        counts = monthly(session, figure, day, months, None)
+        assert counts == {
+            m: figure.value(session, Scope(m.start_on, m.end_on)).total for m in months
+        }, key
+        assert sum(counts.values()) > 0, key
+    with pytest.raises(ValueError):
+        monthly(session, figures.get("friday.consultant_hours"), "on", months, None)
