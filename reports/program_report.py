@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from programs.directory.models import Town
@@ -144,7 +143,6 @@ def program_report_html(report: ProgramReport, locale: str = "zh_Hans") -> str:
             "charts": report.board.charts,
             "generated_on": report.generated_on,
             "running_note": f"{CITY} · {report.period.code}",
-            "Markup": Markup,
         },
         locale=locale,
         title=title,

@@ -33,7 +33,7 @@ from webapp.checkups.forms import (
     VerifyForm,
     exam_form,
 )
-from webapp.extensions import t
+from webapp.extensions import current_locale, t
 from webapp.forms import options
 from webapp.friday.forms import holiday_fridays
 from webapp.requests import attempt, db_session
@@ -404,7 +404,7 @@ def report_pdf(checkup_id: int):
     session = db_session()
     try:
         filename, mimetype, data = report.report_for(
-            session, current_user, checkup_id, locale=_locale(), today=shanghai_today()
+            session, current_user, checkup_id, locale=current_locale(), today=shanghai_today()
         )
     except NotFound:
         abort(404)
@@ -416,12 +416,6 @@ def report_pdf(checkup_id: int):
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def _locale() -> str:
-    from webapp.extensions import current_locale
-
-    return current_locale()
 
 
 @bp.route("/documents/<int:document_id>")
