@@ -7,7 +7,11 @@ Then, measured:
 1. the annual report of the year (figures, last year's, charts, narrative, data problems, PDF)
    through `fengqiao report`'s own functions; target under 5 s;
 2. the dashboard page of the month, served by the app to a logged-in coordinator through
-   Flask's test client, REQUESTS times; target p95 under 300 ms.
+   Flask's test client, REQUESTS times in each of three ways: with nothing kept (the cache
+   emptied before each page, as after a restart), with a write in one program committed before
+   each page (the figures of that program computed afresh, the others served from the cache:
+   a working day), and with no write between pages. Target: p95 under 300 ms with a write
+   before each page; the other two are printed for what they tell.
 
 The issue asks for these over 20 cities' data. After the demo city is loaded, its records —
 Friday requests, visits and problems, dispute cases and their moves, check-ups and their items,
@@ -27,7 +31,7 @@ import uuid
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from programs import demo, schema
@@ -177,6 +181,7 @@ def _measure(database: Database) -> bool:
         f"{'ok' if pdf_s < TARGET_PDF_S else 'MISSED'}"
     )
 
+    from reports import dashboard as board
     from webapp import create_app
 
     settings = replace(Settings.from_env({}), secret_key=uuid.uuid4().hex)
@@ -197,16 +202,57 @@ def _measure(database: Database) -> bool:
         return False
     url = "/reports/?period=2026-11"
     client.get(url)  # warm-up
+    cold = _timed(client, url, before=board.CACHE.clear)
+    writes = iter(range(REQUESTS))
+    busy = _timed(client, url, before=lambda: _write_one_program(database, next(writes)))
+    warm = _timed(client, url)
+    for name, times in (
+        ("nothing kept (after a restart)", cold),
+        ("a write in one program before each page", busy),
+        ("no write between pages", warm),
+    ):
+        print(
+            f"dashboard {url}, {REQUESTS} requests, {name}: "
+            f"median {statistics.median(times):.0f} ms, p95 {_p95(times):.0f} ms"
+        )
+    p95 = _p95(busy)
+    print(
+        f"dashboard p95 with a write before each page {p95:.0f} ms; "
+        f"target p95 < {TARGET_P95_MS:.0f} ms: {'ok' if p95 < TARGET_P95_MS else 'MISSED'}"
+    )
+    return pdf_s < TARGET_PDF_S and p95 < TARGET_P95_MS
+
+
+def _timed(client, url: str, before=lambda: None) -> list[float]:
     times = []
     for _ in range(REQUESTS):
+        before()
         began = time.perf_counter()
         response = client.get(url)
         times.append(1000 * (time.perf_counter() - began))
         assert response.status_code == 200
-    p95 = _p95(times)
-    print(
-        f"dashboard {url}, {REQUESTS} requests: median {statistics.median(times):.0f} ms, "
-        f"p95 {p95:.0f} ms; target p95 < {TARGET_P95_MS:.0f} ms: "
-        f"{'ok' if p95 < TARGET_P95_MS else 'MISSED'}"
-    )
-    return pdf_s < TARGET_PDF_S and p95 < TARGET_P95_MS
+    return times
+
+
+def _write_one_program(database: Database, n: int) -> None:
+    """A write in one program (in turn: a Friday visit, a case, a study-tour visit, a
+    check-up), committed as the app commits: the figures reading that table are computed
+    afresh on the next page, the others are served from the cache."""
+    from sqlalchemy import update
+
+    from programs.checkups.models import Checkup
+    from programs.disputes.models import DisputeCase
+    from programs.friday.models import FridayVisit
+    from programs.study_tours.models import Visit
+
+    model, column = (
+        (FridayVisit, "minutes"),
+        (DisputeCase, "satisfaction"),
+        (Visit, "actual_students"),
+        (Checkup, "note"),
+    )[n % 4]
+    with database.transaction() as session:
+        first = session.scalar(select(func.min(model.id)))
+        session.execute(
+            update(model).where(model.id == first).values({column: getattr(model, column)})
+        )

@@ -9,6 +9,7 @@ from programs.calendar.models import (
     HolidayYear,
     RecheckFlag,
 )
+from programs.changes import TableStamp
 from programs.checkups.models import Checkup, CheckupItem, FixDocument
 from programs.db import Base
 from programs.decisions.models import DecisionOverride, DecisionRecord, ParameterVersion
@@ -99,6 +100,7 @@ __all__ = [
     "Studio",
     "StudyBase",
     "StudySession",
+    "TableStamp",
     "Town",
     "TownNeighbour",
     "User",

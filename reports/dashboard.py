@@ -13,11 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from programs.i18n import N_, translate
-from reports import charts
+from reports import charts, quality
 from reports import figures as registry
+from reports.cache import Cache, tables_read
 from reports.figures import Figure, FigureValue, Scope
 from reports.periods import Period, last_months
 
@@ -98,17 +100,40 @@ def scope_of(period: Period, town_id: int | None) -> Scope:
     return Scope(period.start_on, period.end_on, town_id)
 
 
+# Values kept between pages while their records stay as they are (reports.cache).
+CACHE = Cache()
+
+
 class _Values:
-    """Figure values read once per page: the tiles and the charts share them."""
+    """Figure values of one page, through the cache: the tiles and the charts share them."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.read: dict[tuple[str, Scope], FigureValue] = {}
+        self.read = CACHE.reader(session)
 
     def __call__(self, key: str, scope: Scope) -> FigureValue:
-        if (key, scope) not in self.read:
-            self.read[key, scope] = registry.get(key).value(self.session, scope)
-        return self.read[key, scope]
+        figure = registry.get(key)
+        return self.read(
+            ("value", key, scope), figure.tables(), lambda: figure.value(self.session, scope)
+        )
+
+    def monthly(
+        self, key: str, day: str, months: list[Period], town_id: int | None
+    ) -> dict[Period, int]:
+        figure = registry.get(key)
+        return self.read(
+            ("monthly", key, day, tuple(months), town_id),
+            figure.tables(),
+            lambda: monthly(self.session, figure, day, months, town_id),
+        )
+
+
+def problems(session: Session, scope: Scope, today: date) -> list[quality.QualityProblem]:
+    """What would make the scope's figures wrong (reports.quality), through the cache."""
+    tables = frozenset().union(*(tables_read(c.query(scope, today)) for c in quality.CHECKS))
+    return CACHE.reader(session)(
+        ("quality", scope, today), tables, lambda: quality.problems(session, scope, today)
+    )
 
 
 def school_year_of(day: date) -> tuple[date, date]:
@@ -137,20 +162,23 @@ def dashboard(session: Session, period: Period, town_id: int | None, locale: str
 def monthly(
     session: Session, figure: Figure, day: str, months: list[Period], town_id: int | None
 ) -> dict[Period, int]:
-    """A counted figure month by month, from one read of its records over all the months
-    (each record falls in the month of its `day` column): what reading it once per month would
-    give, in one query instead of one a month."""
+    """A counted figure month by month, counted by the database in one pass over all the
+    months (each record falls in the month of its `day` column): what reading it once per month
+    would give, in one query instead of one a month."""
     if figure.aggregate != "count":
         raise ValueError(f"{figure.key} is not counted; read it month by month")
     first = min(m.start_on for m in months)
     last = max(m.end_on for m in months)
-    table = figure.table(session, Scope(first, last, town_id))
-    counts = {m: 0 for m in months}
+    rows = figure.query(Scope(first, last, town_id)).order_by(None).subquery()
+    year, number = extract("year", rows.c[day]), extract("month", rows.c[day])
     by_month = {(m.year, m.number): m for m in months}
-    for on in table.column(day):
-        month = by_month.get((on.year, on.month))
+    counts = {m: 0 for m in months}
+    for y, n, count in session.execute(
+        select(year, number, func.count()).select_from(rows).group_by(year, number)
+    ):
+        month = by_month.get((int(y), int(n)))
         if month is not None:
-            counts[month] += 1
+            counts[month] += count
     return counts
 
 
@@ -185,7 +213,7 @@ def _charts(value: _Values, period: Period, town_id: int | None, locale: str) ->
         ("friday.visits", "on", N_("Friday visits, by month")),
     ):
         both = [m.same_last_year() for m in months] + months
-        counts = monthly(value.session, registry.get(key), day, both, town_id)
+        counts = value.monthly(key, day, both, town_id)
         current = [float(counts[m]) for m in months]
         earlier = [float(counts[m.same_last_year()]) for m in months]
         out[key] = charts.line_chart(

@@ -28,7 +28,6 @@ from programs.friday.models import FridayVisit, Problem
 from programs.i18n import N_
 from programs.study_tours.models import StudySession, Visit
 from reports.figures import Column, Scope, Table, in_town
-from reports.figures.disputes import resolved_on
 from reports.figures.friday import VISIT_COLUMNS, visit_rows
 
 STUCK_DAYS = 30
@@ -50,7 +49,6 @@ class Check:
 
 
 def _recovered_unsupported(scope: Scope, today: date) -> Select[Any]:
-    resolved = resolved_on()
     documented = exists().where(
         CaseDocument.case_id == DisputeCase.id, CaseDocument.kind.in_(("agreement", "ruling"))
     )
@@ -68,13 +66,12 @@ def _recovered_unsupported(scope: Scope, today: date) -> Select[Any]:
         select(
             DisputeCase.number.label("number"),
             Town.name.label("town"),
-            resolved.c.resolved_on.label("resolved_on"),
+            DisputeCase.resolved_on.label("resolved_on"),
             (DisputeCase.amount_recovered + DisputeCase.loss_avoided).label("amount"),
         )
-        .join(resolved, resolved.c.case_id == DisputeCase.id)
         .join(Town, Town.id == DisputeCase.town_id)
         .where(
-            resolved.c.resolved_on.between(scope.start_on, scope.end_on),
+            DisputeCase.resolved_on.between(scope.start_on, scope.end_on),
             (DisputeCase.amount_recovered + DisputeCase.loss_avoided) > 0,
             dispute_unsupported | review_unsupported,
         )

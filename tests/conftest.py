@@ -66,6 +66,16 @@ def program_hooks() -> None:
     hooks.install()
 
 
+@pytest.fixture(autouse=True)
+def empty_figure_cache() -> None:
+    """Each test starts with no figures kept: tests share one connection between sessions, so a
+    session can read another's uncommitted records (which no stamp describes), as no two
+    sessions of the app can."""
+    from reports.dashboard import CACHE
+
+    CACHE.clear()
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 

@@ -93,11 +93,22 @@ class CaseTeamMember(Base):
     user: Mapped[User] = relationship()
 
 
+# A case is resolved on the day it first reaches this stage: a dispute its return visit
+# (feedback), a contract review or a prevention task its closing.
+RESOLVING_STAGE = {
+    "labour": "feedback",
+    "commercial": "feedback",
+    "contract_review": "closed",
+    "prevention": "closed",
+}
+
+
 class DisputeCase(Base):
     """One case of the loop: a labour or commercial dispute, a contract review or a prevention
     task. `stage` and `stage_entered_on` are the statechart's state; `due_on` is the last day of
     the current stage (statutory, the return visit, or the centre's own limit), kept here so that
-    lists and the tick can find what falls due without computing every case."""
+    lists and the tick can find what falls due without computing every case. `resolved_on` is
+    the day it first reached its RESOLVING_STAGE, kept for the figures."""
 
     __tablename__ = "dispute_cases"
     __table_args__ = (
@@ -116,6 +127,7 @@ class DisputeCase(Base):
         Index("ix_dispute_cases_open_due", "closed_on", "due_on"),
         Index("ix_dispute_cases_assignee_stage", "assignee_id", "closed_on", "due_on"),
         Index("ix_dispute_cases_type_opened", "case_type", "opened_on"),
+        Index("ix_dispute_cases_resolved_on", "resolved_on"),
         Index(
             "ix_dispute_cases_supervised",
             "due_on",
@@ -132,6 +144,7 @@ class DisputeCase(Base):
     stage_entered_on: Mapped[date]
     opened_on: Mapped[date]
     closed_on: Mapped[date | None]
+    resolved_on: Mapped[date | None]
     team: Mapped[str] = mapped_column(String(30))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
@@ -248,6 +261,8 @@ class CaseTransition(Base):
     """One move of a case, with who moved it, why, and the decision that allowed it."""
 
     __tablename__ = "case_transitions"
+    # The figures read the moves of a period (days per stage, cases resolved).
+    __table_args__ = (Index("ix_case_transitions_on", "on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(

@@ -120,9 +120,6 @@ class LoopFigures:
         return self.resolved.get("labour", 0) + self.resolved.get("commercial", 0)
 
 
-_RESOLVED = ("feedback", "closed")
-
-
 def loop_figures(session: Session, start_on: date, end_on: date) -> LoopFigures:
     """Counted from the transitions of the period: a dispute is resolved when it first reaches
     its feedback stage (or closes without a feedback stage, as reviews and tasks do)."""
@@ -135,22 +132,13 @@ def loop_figures(session: Session, start_on: date, end_on: date) -> LoopFigures:
         figures.opened[case_type] = count
     # Resolved: a dispute when it first reaches its feedback stage (a dispute withdrawn at
     # intake is not resolved by the loop); a review or a prevention task when it closes.
-    resolved_on: dict[int, date] = {}
-    for case_id, case_type, to_stage, on in session.execute(
-        select(
-            CaseTransition.case_id,
-            DisputeCase.case_type,
-            CaseTransition.to_stage,
-            CaseTransition.on,
+    in_period = list(
+        session.scalars(
+            select(DisputeCase.id)
+            .where(DisputeCase.resolved_on.between(start_on, end_on))
+            .order_by(DisputeCase.id)
         )
-        .join(DisputeCase, DisputeCase.id == CaseTransition.case_id)
-        .where(CaseTransition.to_stage.in_(_RESOLVED))
-        .order_by(CaseTransition.id)
-    ):
-        wanted = "feedback" if case_type in ("labour", "commercial") else "closed"
-        if to_stage == wanted and case_id not in resolved_on:
-            resolved_on[case_id] = on
-    in_period = [i for i, on in resolved_on.items() if start_on <= on <= end_on]
+    )
     satisfaction: list[int] = []
     for chunk in range(0, len(in_period), 500):
         for case in session.scalars(

@@ -28,6 +28,7 @@ from programs.directory.models import Enterprise, Town
 from programs.disputes.models import (
     AUTHORITIES,
     DOCUMENT_KINDS,
+    RESOLVING_STAGE,
     CaseDocument,
     CaseParty,
     CaseTeamMember,
@@ -750,6 +751,8 @@ def enter_stage(
     )
     case.stage = to_stage
     case.stage_entered_on = today
+    if case.resolved_on is None and to_stage == RESOLVING_STAGE[case.case_type]:
+        case.resolved_on = today
     if to_stage == "closed":
         case.closed_on = today
     _set_due(case, deadline_parameters(session))

@@ -27,12 +27,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Select
+from sqlalchemy import Select, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from programs.i18n import translate
+from reports.cache import tables_read
 
-Aggregate = Literal["count", "distinct", "sum", "mean", "p90", "ratio"]
+Aggregate = Literal["count", "distinct", "sum", "mean", "p90"]
 Unit = Literal["count", "yuan", "days", "hours", "score", "percent"]
 
 
@@ -129,8 +130,6 @@ def _aggregate(kind: Aggregate, values: Sequence[Any], weights: Sequence[Any] = 
         return sum(present) / len(present) if present else None
     if kind == "p90":
         return percentile(present, 90) if present else None
-    if kind == "ratio":  # share of rows whose column is true, in percent
-        return 100 * sum(1 for v in values if v) / len(values) if values else None
     raise ValueError(f"unknown aggregate {kind!r}")
 
 
@@ -159,14 +158,55 @@ class Figure:
     group_by: str | None = None  # a column whose values split the figure
     help: str = ""  # message id: how it is counted
 
+    def tables(self) -> frozenset[str]:
+        """The tables the figure's records are read from (the same for every scope)."""
+        if self.key not in _TABLES:
+            _TABLES[self.key] = tables_read(self.query(_ANY_SCOPE))
+        return _TABLES[self.key]
+
     def table(self, session: Session, scope: Scope) -> Table:
         """The records behind the figure, in the statement's order."""
         rows = [tuple(row) for row in session.execute(self.query(scope))]
         return Table(self.columns, rows)
 
     def value(self, session: Session, scope: Scope) -> FigureValue:
-        """The figure, from its records."""
-        return self.value_of(self.table(session, scope))
+        """The figure, aggregated by the database over the figure's own statement: the value
+        `value_of(table(...))` gives, without carrying every record to Python (p90 excepted,
+        which reads the one column it ranks)."""
+        rows = self.query(scope).order_by(None).subquery()
+        measured = rows.c[self.of] if self.of else None
+        if self.aggregate == "p90":
+            return self._p90(session, rows)
+        parts = _parts(self.aggregate, measured)
+        if not self.group_by:
+            found = session.execute(select(*parts).select_from(rows)).one()
+            return FigureValue(_finish(self.aggregate, found), {}, found[0])
+        key = rows.c[self.group_by]
+        split = {
+            str(row[0]): tuple(row[1:])
+            for row in session.execute(select(key, *parts).select_from(rows).group_by(key))
+        }
+        groups = {k: _finish(self.aggregate, split[k]) for k in sorted(split)}
+        records = sum(part[0] for part in split.values())
+        if self.aggregate == "distinct":  # a value may fall in several groups: count it once
+            total = session.execute(select(*parts).select_from(rows)).one()
+            return FigureValue(_finish(self.aggregate, total), groups, records)
+        summed = tuple(_add(column) for column in zip(*split.values(), strict=True))
+        total = _finish(self.aggregate, summed) if split else _finish(self.aggregate, _EMPTY)
+        return FigureValue(total, groups, records)
+
+    def _p90(self, session: Session, rows: Any) -> FigureValue:
+        measured = rows.c[self.of]
+        key = rows.c[self.group_by] if self.group_by else literal(None)
+        pairs = session.execute(select(key, measured).select_from(rows)).all()
+        values = [v for _, v in pairs]
+        groups: dict[str, Any] = {}
+        if self.group_by:
+            split: dict[str, list[Any]] = defaultdict(list)
+            for group, value in pairs:
+                split[str(group)].append(value)
+            groups = {k: _aggregate("p90", v) for k, v in sorted(split.items())}
+        return FigureValue(_aggregate("p90", values), groups, len(pairs))
 
     def value_of(self, table: Table) -> FigureValue:
         """The figure from records already read."""
@@ -181,7 +221,45 @@ class Figure:
         return FigureValue(total, groups, len(table.rows))
 
 
+# What the database adds up for each aggregate: always the rows first, then what the value
+# needs. Every part adds across groups, so the total of a grouped figure is the groups' parts
+# added (except a distinct count, read again over all rows).
+_EMPTY = (0, None, 0)
+
+
+def _parts(kind: Aggregate, measured: Any) -> list[Any]:
+    rows = func.count()
+    if kind == "count":
+        return [rows]
+    if kind == "distinct":
+        return [rows, func.count(distinct(measured))]
+    if kind == "sum":
+        return [rows, func.sum(measured)]
+    if kind == "mean":
+        return [rows, func.sum(measured), func.count(measured)]
+    raise ValueError(f"unknown aggregate {kind!r}")
+
+
+def _add(values: Iterable[Any]) -> Any:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _finish(kind: Aggregate, parts: Sequence[Any]) -> Any:
+    if kind == "count":
+        return parts[0]
+    if kind == "distinct":
+        return parts[1] or 0
+    if kind == "sum":
+        return 0 if parts[1] is None else parts[1]
+    if kind == "mean":
+        return parts[1] / parts[2] if parts[2] else None
+    raise ValueError(f"unknown aggregate {kind!r}")
+
+
 _FIGURES: dict[str, Figure] = {}
+_TABLES: dict[str, frozenset[str]] = {}
+_ANY_SCOPE = Scope(date(2000, 1, 1), date(2000, 12, 31), town_id=1)
 PROGRAMS = ("friday", "checkups", "disputes", "study")
 
 

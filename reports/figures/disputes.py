@@ -2,14 +2,14 @@
 days per stage (mean and 90th percentile), overdue, escalated, satisfaction at the return visit.
 
 A dispute is resolved on the day it first reaches its feedback stage (the return visit follows);
-a contract review or a prevention task when it closes — as `programs.disputes.queries.
-loop_figures` counts them. A case's town is the case's own (the firm's, at intake)."""
+a contract review or a prevention task when it closes: the case's `resolved_on`, which the loop
+records as it moves the case. A case's town is the case's own (the firm's, at intake)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 
 from programs.directory.models import Enterprise, Town
 from programs.disputes.models import CaseTransition, DisputeCase
@@ -41,27 +41,6 @@ def _cases(scope: Scope, *extra: Any) -> Select[Any]:
     return in_town(statement, DisputeCase.town_id, scope)
 
 
-def resolved_on() -> Any:
-    """Each case's day of resolution: its first move into feedback (a dispute) or closed."""
-    reached = or_(
-        and_(
-            DisputeCase.case_type.in_(("labour", "commercial")),
-            CaseTransition.to_stage == "feedback",
-        ),
-        and_(
-            DisputeCase.case_type.in_(("contract_review", "prevention")),
-            CaseTransition.to_stage == "closed",
-        ),
-    )
-    return (
-        select(CaseTransition.case_id, func.min(CaseTransition.on).label("resolved_on"))
-        .join(DisputeCase, DisputeCase.id == CaseTransition.case_id)
-        .where(reached)
-        .group_by(CaseTransition.case_id)
-        .subquery()
-    )
-
-
 def _opened(scope: Scope) -> Select[Any]:
     return _cases(scope, DisputeCase.opened_on.label("opened_on")).where(
         DisputeCase.opened_on.between(scope.start_on, scope.end_on)
@@ -69,17 +48,12 @@ def _opened(scope: Scope) -> Select[Any]:
 
 
 def _resolved(scope: Scope, *types: str) -> Select[Any]:
-    resolved = resolved_on()
-    statement = (
-        _cases(
-            scope,
-            resolved.c.resolved_on.label("resolved_on"),
-            (DisputeCase.amount_recovered + DisputeCase.loss_avoided).label("recovered"),
-            DisputeCase.contracts_reviewed.label("contracts"),
-        )
-        .join(resolved, resolved.c.case_id == DisputeCase.id)
-        .where(resolved.c.resolved_on.between(scope.start_on, scope.end_on))
-    )
+    statement = _cases(
+        scope,
+        DisputeCase.resolved_on.label("resolved_on"),
+        (DisputeCase.amount_recovered + DisputeCase.loss_avoided).label("recovered"),
+        DisputeCase.contracts_reviewed.label("contracts"),
+    ).where(DisputeCase.resolved_on.between(scope.start_on, scope.end_on))
     if types:
         statement = statement.where(DisputeCase.case_type.in_(types))
     return statement

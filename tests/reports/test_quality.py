@@ -34,6 +34,7 @@ def _resolved(session, town, number, case_type, **fields):
         stage="feedback" if case_type != "contract_review" else "closed",
         stage_entered_on=date(2026, 11, 10),
         opened_on=date(2026, 11, 1),
+        resolved_on=date(2026, 11, 10),
         team="professional_mediation",
         town_id=town.id,
         **fields,

@@ -9,7 +9,7 @@ from calendars import today as shanghai_today
 from programs.directory import queries as directory_queries
 from programs.errors import DomainError
 from reports import dashboard as board
-from reports import figures, quality
+from reports import figures
 from reports.figures import Scope
 from reports.periods import Period, month_of, parse_period
 from webapp.access import roles_required
@@ -44,7 +44,7 @@ def index():
     period, problem = _period(month_of(shanghai_today()))
     town_id = _town_id()
     data = board.dashboard(db_session(), period, town_id, current_locale())
-    problems = quality.problems(
+    problems = board.problems(
         db_session(), Scope(period.start_on, period.end_on, town_id), shanghai_today()
     )
     return render_template(
