@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast bench lint fmt translations extract-messages update-messages \
+.PHONY: run test test-fast bench lint fmt translations extract-messages update-messages fuzz \
         migrate demo-data system-packages system-packages-test install clean
 
 run: install system-packages translations
@@ -24,6 +24,9 @@ test: install system-packages-test translations lint
 # The quick loop for developers: no browser and no slow tests.
 test-fast: install translations
 	$(BIN)/python -m pytest -n 2 -m "not browser and not slow" $(PYTEST_ARGS)
+
+fuzz: install translations
+	FENGQIAO_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -n 2 tests/webapp/test_api_schema.py $(PYTEST_ARGS)
 
 bench: install system-packages translations
 	$(BIN)/python -m bench

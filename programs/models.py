@@ -1,6 +1,6 @@
 """Every model of every program, imported once so the metadata (and Alembic) sees them all."""
 
-from programs.accounts.models import User
+from programs.accounts.models import ApiToken, User
 from programs.audit import AuditEntry
 from programs.calendar.models import (
     Closure,
@@ -59,6 +59,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Activity",
+    "ApiToken",
     "AuditEntry",
     "CaseDocument",
     "CaseParty",

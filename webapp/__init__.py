@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
 
     from webapp.admin.routes import bp as admin_bp
+    from webapp.api.routes import bp as api_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.calendar.routes import bp as calendar_bp
     from webapp.calendar.routes import feed_bp
@@ -79,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         disputes_bp,
         checkups_bp,
         reports_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from webapp.api.errors import from_status, respond
+
 
 def _page(status: int, title: str, message: str):
+    if request.path.startswith("/api/"):  # the API answers in JSON, with its own codes
+        return respond(from_status(status))
     return render_template("errors/error.html", title=title, message=message), status
 
 

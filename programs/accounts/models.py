@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
@@ -124,3 +124,25 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class ApiToken(Base):
+    """A key a user made for another system to act as them through the API (/api/v1). Only the
+    SHA-256 digest of the secret is kept: the secret is shown once, when it is made."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(12))  # the secret's start, to tell tokens apart
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_on: Mapped[date | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def live(self) -> bool:
+        return self.revoked_at is None

@@ -134,3 +134,13 @@ class LanguageForm(FlaskForm):
         _l("Language"),
         choices=[SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")],
     )
+
+
+class TokenForm(FlaskForm):
+    """Make an API token, named after the system that will use it."""
+
+    name = StringField(
+        _l("Name of the token"),
+        validators=[InputRequired(REQUIRED), Length(max=80)],
+        description=_l("The system that will use it, such as the city hotline."),
+    )

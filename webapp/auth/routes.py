@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from programs.accounts import services
+from programs.accounts import services, tokens
 from programs.calendar import feeds
+from programs.errors import NotFound
 from programs.i18n import N_
 from webapp.auth.forms import (
     EnterpriseSignupForm,
@@ -16,6 +17,7 @@ from webapp.auth.forms import (
     LoginForm,
     PasswordForm,
     SchoolSignupForm,
+    TokenForm,
 )
 from webapp.calendar.routes import feed_url
 from webapp.extensions import current_locale, t
@@ -132,6 +134,8 @@ def signup_done():
 @login_required
 def account():
     password_form = PasswordForm(prefix="pw")
+    token_form = TokenForm(prefix="tk")
+    new_token = None
     language_form = LanguageForm(prefix="lang", locale=current_user.locale)
     status = 200
     if request.method == "POST" and request.form.get("action") == "password":
@@ -149,6 +153,19 @@ def account():
                 flash(t(N_("Your password has been changed.")), "success")
                 return redirect(url_for("auth.account"))
         status = 422
+    elif request.method == "POST" and request.form.get("action") == "token":
+        if token_form.validate():
+            with attempt(token_form) as failed:
+                made, secret = tokens.create(db_session(), current_user, token_form.name.data)
+            if not failed:
+                # Shown on this page once, never stored: not flashed (a flash travels in the
+                # session cookie).
+                new_token = (made, secret)
+                token_form = TokenForm(prefix="tk", formdata=None)
+            else:
+                status = 422
+        else:
+            status = 422
     elif request.method == "POST" and request.form.get("action") == "language":
         if language_form.validate():
             services.set_locale(db_session(), current_user, language_form.locale.data)
@@ -161,4 +178,19 @@ def account():
         language_form=language_form,
         feed_token=token,
         feed_url=feed_url(token.token) if token else None,
+        token_form=token_form,
+        new_token=new_token,
+        api_tokens=tokens.live_tokens(db_session(), current_user),
     ), status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of one's API tokens: the next call with it is refused."""
+    try:
+        revoked = tokens.revoke(db_session(), current_user, token_id)
+    except NotFound:
+        abort(404)
+    flash(t(N_("The token {name} was revoked."), {"name": revoked.name}), "success")
+    return redirect(url_for("auth.account") + "#tokens")

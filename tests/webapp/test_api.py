@@ -1,0 +1,210 @@
+"""/api/v1: tokens made and revoked on the account page, the same access checks as the pages,
+errors as JSON in the caller's language, ETags, and Friday requests filed through the same
+operation as the form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from programs.accounts import tokens
+from programs.accounts.models import ApiToken, User
+from programs.friday.models import FridayRequest
+from reports import figures
+from reports.figures import Scope
+from tests.helpers import csrf_token
+
+
+@pytest.fixture
+def token_of(session):
+    def make(username: str) -> dict[str, str]:
+        user = session.scalar(select(User).where(User.username == username))
+        _token, secret = tokens.create(session, user, f"测试系统 {username}")
+        session.flush()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+def test_no_token_no_access(client):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "unauthenticated"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    wrong = client.get("/api/v1/me", headers={"Authorization": "Bearer fq_nonsense"})
+    assert wrong.status_code == 401 and wrong.json["error"]["code"] == "invalid_token"
+    assert "令牌" in wrong.json["error"]["message"]  # Chinese unless asked otherwise
+
+
+def test_a_browser_session_does_not_open_the_api(login):
+    client = login("coordinator")
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_the_token_acts_as_its_user(client, token_of):
+    response = client.get("/api/v1/me", headers=token_of("enterprise"))
+    assert response.status_code == 200
+    assert response.json["username"] == "enterprise" and response.json["role"] == "enterprise"
+
+
+def test_roles_are_checked_as_on_the_pages(client, token_of):
+    response = client.get("/api/v1/figures", headers=token_of("enterprise"))
+    assert response.status_code == 403
+    assert response.json["error"]["code"] == "forbidden"
+    assert client.get("/api/v1/figures", headers=token_of("coordinator")).status_code == 200
+
+
+def test_a_figure_with_its_records_paged(client, token_of, session):
+    headers = token_of("coordinator")
+    response = client.get(
+        "/api/v1/figures/friday.problems?period=2026&per_page=7&page=2", headers=headers
+    )
+    assert response.status_code == 200
+    body = response.json
+    value = figures.get("friday.problems").value(
+        session, Scope(date(2026, 1, 1), date(2026, 12, 31))
+    )
+    assert body["total"] == value.total and body["records"] == value.records
+    assert body["paging"]["total"] == value.records and len(body["rows"]) == 7
+    assert body["columns"][0]["name"] == "on"
+    # The ETag: the same answer again is "not modified".
+    again = client.get(
+        "/api/v1/figures/friday.problems?period=2026&per_page=7&page=2",
+        headers={**headers, "If-None-Match": response.headers["ETag"]},
+    )
+    assert again.status_code == 304
+
+
+def test_bad_input_is_400_with_each_problem_in_english_when_asked(client, token_of):
+    headers = {**token_of("coordinator"), "Accept-Language": "en"}
+    response = client.get("/api/v1/figures/friday.visits?per_page=0&town=x", headers=headers)
+    assert response.status_code == 400
+    error = response.json["error"]
+    assert error["code"] == "invalid_input"
+    assert {p["field"] for p in error["problems"]} == {"per_page", "town"}
+    assert "not valid" in error["message"]
+    period = client.get("/api/v1/figures/friday.visits?period=2026-13", headers=headers)
+    assert period.status_code == 400 and period.json["error"]["field"] == "period"
+    assert client.get("/api/v1/figures/no.such", headers=headers).status_code == 404
+    assert client.get("/api/v1/nowhere", headers=headers).json["error"]["code"] == "not_found"
+
+
+def test_a_firm_files_a_friday_request_through_the_same_operation(client, token_of, session):
+    headers = token_of("enterprise")
+    firm = session.scalar(select(User).where(User.username == "enterprise"))
+    response = client.post(
+        "/api/v1/friday/requests",
+        json={"topics": ["labour"], "description": "劳动合同续签", "enterprise_id": 1},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.json
+    made = session.get(FridayRequest, response.json["id"])
+    assert made.enterprise_id == firm.enterprise_id  # its own, whatever it sent
+    assert made.source == "firm" and response.json["paired_consultant"]
+    listed = client.get("/api/v1/friday/requests?status=open&per_page=200", headers=headers)
+    assert made.id in [r["id"] for r in listed.json["items"]]
+    # Another firm's request is not there for it to see.
+    other = session.scalar(
+        select(FridayRequest).where(FridayRequest.enterprise_id != firm.enterprise_id)
+    )
+    assert client.get(f"/api/v1/friday/requests/{other.id}", headers=headers).status_code == 404
+
+
+def test_a_request_the_program_refuses_is_422_with_its_reason(client, token_of):
+    response = client.post(
+        "/api/v1/friday/requests",
+        json={"topics": ["labour"], "preferred_fridays": ["2020-01-07"]},
+        headers=token_of("enterprise"),
+    )
+    assert response.status_code == 422
+    assert response.json["error"]["code"] in ("not_accepted", "refused_by_rules")
+    assert response.json["error"]["message"]
+
+
+def test_unknown_fields_and_malformed_json_are_400(client, token_of):
+    headers = token_of("enterprise")
+    extra = client.post(
+        "/api/v1/friday/requests", json={"topics": ["labour"], "admin": True}, headers=headers
+    )
+    assert extra.status_code == 400 and extra.json["error"]["problems"][0]["field"] == "admin"
+    broken = client.post(
+        "/api/v1/friday/requests",
+        data="{not json",
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert broken.status_code == 400 and broken.json["error"]["code"] == "invalid_json"
+
+
+def test_tokens_are_made_and_revoked_on_the_account_page(login, session, client):
+    page = login("enterprise")
+    response = page.post(
+        "/account",
+        data={
+            "action": "token",
+            "tk-name": "热线系统",
+            "tk-csrf_token": csrf_token(page, "/account"),
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "热线系统" in html
+    secret = html.split('aria-label="新令牌"', 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
+    assert secret.startswith("fq_")
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    )
+    token = session.scalar(select(ApiToken).where(ApiToken.name == "热线系统"))
+    assert token.digest != secret and secret not in html.split(secret, 1)[1]  # shown once
+    revoked = page.post(
+        f"/account/tokens/{token.id}/revoke", data={"csrf_token": csrf_token(page, "/account")}
+    )
+    assert revoked.status_code == 302
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    )
+    # The same name twice is refused beside the field, and the form keeps what was typed.
+    page.post(
+        "/account",
+        data={
+            "action": "token",
+            "tk-name": "小程序",
+            "tk-csrf_token": csrf_token(page, "/account"),
+        },
+    )
+    twice = page.post(
+        "/account",
+        data={
+            "action": "token",
+            "tk-name": "小程序",
+            "tk-csrf_token": csrf_token(page, "/account"),
+        },
+    )
+    assert twice.status_code == 422 and "小程序" in twice.get_data(as_text=True)
+
+
+def test_someone_elses_token_cannot_be_revoked(login, session, token_of):
+    token_of("coordinator")
+    theirs = session.scalar(select(ApiToken).where(ApiToken.name == "测试系统 coordinator"))
+    page = login("enterprise")
+    response = page.post(
+        f"/account/tokens/{theirs.id}/revoke", data={"csrf_token": csrf_token(page, "/account")}
+    )
+    assert response.status_code == 404 and theirs.revoked_at is None
+
+
+def test_the_openapi_document_describes_every_operation(client):
+    from webapp.api.spec import OPERATIONS
+
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"].startswith("3.1")
+    declared = {(op.method.lower(), op.name) for op in OPERATIONS}
+    documented = {
+        (method, entry["operationId"])
+        for methods in spec["paths"].values()
+        for method, entry in methods.items()
+    }
+    assert documented == declared and len(declared) >= 8
+    assert "/api/v1/friday/requests/{request_id}" in spec["paths"]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and "POST /api/v1/friday/requests" in page.get_data(as_text=True)

@@ -1,0 +1,152 @@
+"""What the API takes and gives, as pydantic models: they validate the input and they are the
+OpenAPI document's schemas."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from programs.directory.categories import PROBLEM_CATEGORIES
+from programs.friday.models import REQUEST_KINDS, REQUEST_STATUSES, VENUE_KINDS
+
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+# Text a person typed: no NUL (no database keeps it), trimmed by the operations.
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+Category = Literal[tuple(PROBLEM_CATEGORIES)]  # type: ignore[valid-type]
+RequestKind = Literal[tuple(REQUEST_KINDS)]  # type: ignore[valid-type]
+VenueKind = Literal[tuple(VENUE_KINDS)]  # type: ignore[valid-type]
+RequestStatus = Literal[tuple(REQUEST_STATUSES)]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    """Input: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageQuery(Strict):
+    page: Annotated[int, Field(ge=1, le=100_000, description="Page number, from 1.")] = 1
+    per_page: Annotated[int, Field(ge=1, le=200, description="Items per page (at most 200).")] = 50
+
+
+class Page(BaseModel):
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class MeOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    locale: str
+
+
+class TownOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+
+
+class TownsOut(BaseModel):
+    items: list[TownOut]
+
+
+class FigureInfo(BaseModel):
+    key: str
+    program: str
+    label: str
+    unit: str
+    help: str
+
+
+class FiguresOut(BaseModel):
+    items: list[FigureInfo]
+
+
+class FigureQuery(PageQuery):
+    period: Annotated[
+        str | None,
+        Field(
+            max_length=10,
+            description="2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year); "
+            "this month when left out.",
+        ),
+    ] = None
+    town: Annotated[Id | None, Field(description="A town's id; the whole city when left out.")] = (
+        None
+    )
+
+
+class ColumnOut(BaseModel):
+    name: str
+    label: str
+    kind: str
+
+
+class FigureOut(BaseModel):
+    key: str
+    label: str
+    unit: str
+    period: str
+    start_on: date
+    end_on: date
+    town: int | None
+    total: float | None
+    groups: dict[str, float]
+    records: int
+    columns: list[ColumnOut]
+    rows: list[list[Any]]
+    paging: Page
+
+
+class RequestQuery(PageQuery):
+    status: RequestStatus | None = None
+
+
+class RequestIn(Strict):
+    kind: RequestKind = Field(
+        "enterprise", description="Ignored for firm and chamber accounts: their own kind."
+    )
+    topics: Annotated[list[Category], Field(min_length=1, max_length=len(PROBLEM_CATEGORIES))]
+    description: Annotated[Text, Field(max_length=2000)] = ""
+    preferred_fridays: Annotated[list[date], Field(max_length=5)] = []
+    enterprise_id: Id | None = Field(None, description="A coordinator's request for a firm.")
+    chamber_id: Id | None = Field(None, description="A coordinator's request for a chamber.")
+    town_id: Id | None = Field(None, description="The town of a village session.")
+    venue_kind: VenueKind = "premises"
+    studio_id: Id | None = None
+    place: Annotated[Text, Field(max_length=120)] = ""
+    headcount: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    counterparty: Annotated[Text, Field(max_length=120)] = ""
+
+
+class CancelIn(Strict):
+    reason: Annotated[Text, Field(min_length=1, max_length=500)]
+
+
+class RequestOut(BaseModel):
+    id: int
+    kind: str
+    status: str
+    source: str
+    label: str
+    town_id: int
+    enterprise_id: int | None
+    chamber_id: int | None
+    venue_kind: str
+    topics: list[str]
+    description: str
+    preferred_fridays: list[date]
+    headcount: int | None
+    created_at: datetime
+    paired_consultant: str | None
+
+
+class RequestsOut(BaseModel):
+    items: list[RequestOut]
+    paging: Page
