@@ -190,14 +190,17 @@ def _query_parameters(model: type[BaseModel], components: dict[str, Any]) -> lis
     return out
 
 
+# The meaning of each status, in the document (English) and on the reference page (translated).
 ERROR_MEANINGS = {
-    400: "The request is malformed or a value is not valid (each problem is listed).",
-    401: "No token, or a token that is unknown or revoked.",
-    403: "The token's account may not use this operation.",
-    404: "No such record, or one the account may not see.",
-    409: "Someone changed the record first; read it again and retry.",
-    422: "The rules refused (each refusing rule and its reason are given).",
+    400: N_("The request is malformed or a value is not valid (each problem is listed)."),
+    401: N_("No token, or a token that is unknown or revoked."),
+    403: N_("The token's account may not use this operation."),
+    404: N_("No such record, or one the account may not see."),
+    409: N_("Someone changed the record first; read it again and retry."),
+    422: N_("The rules refused (each refusing rule and its reason are given)."),
 }
+OK = N_("OK")
+NOT_MODIFIED = N_("Not modified since the ETag sent.")
 
 
 def openapi(prefix: str, title: str, version: str, description: str) -> dict[str, Any]:
@@ -211,7 +214,7 @@ def openapi(prefix: str, title: str, version: str, description: str) -> dict[str
             parameters += _query_parameters(op.query, components)
         responses: dict[str, Any] = {
             str(op.status): {
-                "description": "OK",
+                "description": OK,
                 "content": {
                     "application/json": {
                         "schema": _schema(op.response, components, "serialization")
@@ -220,7 +223,7 @@ def openapi(prefix: str, title: str, version: str, description: str) -> dict[str
             }
         }
         if op.etag:
-            responses["304"] = {"description": "Not modified since the ETag sent."}
+            responses["304"] = {"description": NOT_MODIFIED}
         codes = {401, *op.errors}
         if op.roles is not None:
             codes.add(403)
