@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from programs.accounts import tokens
 from programs.accounts.models import ApiToken, User
@@ -208,3 +208,37 @@ def test_the_openapi_document_describes_every_operation(client):
     assert "/api/v1/friday/requests/{request_id}" in spec["paths"]
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "POST /api/v1/friday/requests" in page.get_data(as_text=True)
+
+
+def test_a_mediator_reads_the_cases_and_why_each_moved(client, token_of, session):
+    from programs.disputes import services as dispute_services
+    from programs.disputes.models import DisputeCase
+
+    headers = token_of("mediator")
+    listed = client.get("/api/v1/disputes/cases?mine=false&closed=true&per_page=5", headers=headers)
+    assert listed.status_code == 200
+    mediator = session.scalar(select(User).where(User.username == "mediator"))
+    visible = session.scalar(
+        select(func.count()).select_from(
+            dispute_services.visible_cases(session, mediator).order_by(None).subquery()
+        )
+    )
+    assert listed.json["paging"]["total"] == visible and len(listed.json["items"]) == 5
+    first = listed.json["items"][0]
+    detail = client.get(f"/api/v1/disputes/cases/{first['id']}", headers=headers).json
+    case = session.get(DisputeCase, first["id"])
+    assert detail["number"] == case.number and len(detail["moves"]) == len(case.transitions)
+    reasons = [why["reason"] for move in detail["moves"] for why in move["why"]]
+    assert reasons and all(not r.isascii() for r in reasons)  # in Chinese
+    # A case the firm is not a party to is not there for the firm.
+    firm = session.scalar(select(User).where(User.username == "enterprise"))
+    other = session.scalar(
+        select(DisputeCase).where(
+            DisputeCase.enterprise_id != firm.enterprise_id,
+            DisputeCase.counterparty_id.is_(None)
+            | (DisputeCase.counterparty_id != firm.enterprise_id),
+        )
+    )
+    response = client.get(f"/api/v1/disputes/cases/{other.id}", headers=token_of("enterprise"))
+    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+    assert client.get("/api/v1/disputes/cases", headers=token_of("school")).status_code == 403

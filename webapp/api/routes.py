@@ -19,6 +19,8 @@ from flask_login import current_user
 from calendars import today as shanghai_today
 from programs.accounts import tokens
 from programs.directory import queries as directory_queries
+from programs.disputes import queries as dispute_queries
+from programs.disputes import services as dispute_services
 from programs.errors import DomainError
 from programs.friday import queries as friday_queries
 from programs.friday import services as friday_services
@@ -26,6 +28,7 @@ from programs.i18n import N_, translate
 from reports import figures as registry
 from reports.figures import Scope
 from reports.periods import month_of, parse_period
+from rules.disputes import STAGE_NAMES
 from webapp.api import schemas as s
 from webapp.api.errors import ApiError, api_locale, from_domain, from_status, respond
 from webapp.api.spec import ID, OPERATIONS, openapi, operation
@@ -235,6 +238,7 @@ def _request_out(request_: Any) -> s.RequestOut:
 
 
 FRIDAY_ROLES = ("coordinator", "consultant", "enterprise", "chamber")
+DISPUTE_ROLES = ("coordinator", "mediator", "consultant", "enterprise")  # as the case list
 
 
 @operation(
@@ -318,3 +322,96 @@ def submit_friday_request(body: s.RequestIn) -> s.RequestOut:
 def cancel_friday_request(request_id: int, body: s.CancelIn) -> s.RequestOut:
     made = friday_services.cancel_request(db_session(), current_user, request_id, body.reason)
     return _request_out(made)
+
+
+# --- Dispute cases ------------------------------------------------------------------------------
+
+
+def _case_out(case: Any) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "number": case.number,
+        "case_type": case.case_type,
+        "stage": case.stage,
+        "stage_label": _t(STAGE_NAMES[case.stage]),
+        "team": case.team,
+        "firm": case.enterprise.name if case.enterprise else case.counterparty_name,
+        "town_id": case.town_id,
+        "opened_on": case.opened_on,
+        "due_on": case.due_on,
+        "overdue": case.overdue,
+        "escalated": case.escalated,
+        "closed_on": case.closed_on,
+        "resolved_on": case.resolved_on,
+    }
+
+
+def _why(record: Any) -> list[s.WhyOut]:
+    if record is None:
+        return []
+    return [
+        s.WhyOut(
+            rule=fired["rule"],
+            reason=_t(fired["reason"]["msgid"], fired["reason"].get("params")),
+        )
+        for fired in record.record.get("fired", ())
+        if fired.get("reason")
+    ]
+
+
+@operation(
+    bp,
+    "GET",
+    "/disputes/cases",
+    summary="The dispute cases the account may see",
+    response=s.CasesOut,
+    query=s.CaseQuery,
+    tag="disputes",
+    roles=DISPUTE_ROLES,
+)
+def dispute_cases(query: s.CaseQuery) -> s.CasesOut:
+    """As the case list: soonest due first; open cases unless `closed`."""
+    page = dispute_queries.case_list(
+        db_session(),
+        current_user,
+        dispute_queries.CaseFilter(
+            mine=query.mine,
+            case_type=query.type or "",
+            stage=query.stage or "",
+            include_closed=query.closed,
+            search=query.q,
+        ),
+        page=query.page,
+        per_page=query.per_page,
+    )
+    return s.CasesOut(
+        items=[s.CaseOut(**_case_out(case)) for case in page.cases],
+        paging=s.Page(page=page.page, per_page=query.per_page, total=page.total, pages=page.pages),
+    )
+
+
+@operation(
+    bp,
+    "GET",
+    "/disputes/cases/" + ID.format("case_id"),
+    summary="One dispute case, with its moves and the rules that allowed each",
+    response=s.CaseDetailOut,
+    tag="disputes",
+    roles=DISPUTE_ROLES,
+    errors=(404,),
+)
+def dispute_case(case_id: int) -> s.CaseDetailOut:
+    case = dispute_services.get_case(db_session(), current_user, case_id)
+    moves = [
+        s.MoveOut(
+            from_stage=move.from_stage,
+            to_stage=move.to_stage,
+            on=move.on,
+            days_in_stage=move.days_in_stage,
+            manual=move.manual,
+            reason=move.reason,
+            why=_why(move.decision),
+        )
+        for move in sorted(case.transitions, key=lambda m: (m.on, m.id))
+    ]
+    return s.CaseDetailOut(**_case_out(case), moves=moves)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from programs.directory.categories import PROBLEM_CATEGORIES
 from programs.friday.models import REQUEST_KINDS, REQUEST_STATUSES, VENUE_KINDS
+from rules.disputes import CASE_TYPES, STAGE_NAMES
 
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 # Text a person typed: no NUL (no database keeps it), trimmed by the operations.
@@ -150,3 +151,58 @@ class RequestOut(BaseModel):
 class RequestsOut(BaseModel):
     items: list[RequestOut]
     paging: Page
+
+
+CaseType = Literal[tuple(CASE_TYPES)]  # type: ignore[valid-type]
+Stage = Literal[tuple(STAGE_NAMES)]  # type: ignore[valid-type]
+
+
+class CaseQuery(PageQuery):
+    mine: bool = Field(False, description="Only the cases assigned to the account.")
+    type: CaseType | None = None
+    stage: Stage | None = None
+    closed: bool = Field(False, description="Closed cases too.")
+    q: Annotated[Text, Field(max_length=60, description="Part of a number or a party's name.")] = ""
+
+
+class CaseOut(BaseModel):
+    id: int
+    number: str
+    case_type: str
+    stage: str
+    stage_label: str
+    team: str
+    firm: str
+    town_id: int
+    opened_on: date
+    due_on: date | None
+    overdue: bool
+    escalated: bool
+    closed_on: date | None
+    resolved_on: date | None
+
+
+class CasesOut(BaseModel):
+    items: list[CaseOut]
+    paging: Page
+
+
+class WhyOut(BaseModel):
+    """A rule that fired, and why (in the caller's language)."""
+
+    rule: str
+    reason: str
+
+
+class MoveOut(BaseModel):
+    from_stage: str | None
+    to_stage: str
+    on: date
+    days_in_stage: int
+    manual: bool
+    reason: str
+    why: list[WhyOut]
+
+
+class CaseDetailOut(CaseOut):
+    moves: list[MoveOut]
