@@ -9,7 +9,7 @@ show why. Other programs file follow-up requests through `submit_request` with t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -87,6 +87,16 @@ class RequestInput:
     place: str = ""
     headcount: int | None = None
     counterparty: str = ""
+
+
+def as_requester(actor: User, data: RequestInput) -> RequestInput:
+    """The request as its asker may make it: a firm asks for itself and a chamber for itself,
+    whatever kind or firm the form or the API call named; others ask as they said."""
+    if actor.role == "enterprise":
+        return replace(data, kind="enterprise", enterprise_id=actor.enterprise_id, chamber_id=None)
+    if actor.role == "chamber":
+        return replace(data, kind="chamber", chamber_id=actor.chamber_id, enterprise_id=None)
+    return data
 
 
 def _check_request(session: Session, data: RequestInput, today: date) -> None:

@@ -137,16 +137,14 @@ def test_unknown_fields_and_malformed_json_are_400(client, token_of):
     assert broken.status_code == 400 and broken.json["error"]["code"] == "invalid_json"
 
 
+def _make_token(page, name):
+    data = {"action": "token", "tk-name": name, "tk-csrf_token": csrf_token(page, "/account")}
+    return page.post("/account", data=data)
+
+
 def test_tokens_are_made_and_revoked_on_the_account_page(login, session, client):
     page = login("enterprise")
-    response = page.post(
-        "/account",
-        data={
-            "action": "token",
-            "tk-name": "热线系统",
-            "tk-csrf_token": csrf_token(page, "/account"),
-        },
-    )
+    response = _make_token(page, "热线系统")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "热线系统" in html
     secret = html.split('aria-label="新令牌"', 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
@@ -164,22 +162,8 @@ def test_tokens_are_made_and_revoked_on_the_account_page(login, session, client)
         client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     )
     # The same name twice is refused beside the field, and the form keeps what was typed.
-    page.post(
-        "/account",
-        data={
-            "action": "token",
-            "tk-name": "小程序",
-            "tk-csrf_token": csrf_token(page, "/account"),
-        },
-    )
-    twice = page.post(
-        "/account",
-        data={
-            "action": "token",
-            "tk-name": "小程序",
-            "tk-csrf_token": csrf_token(page, "/account"),
-        },
-    )
+    _make_token(page, "小程序")
+    twice = _make_token(page, "小程序")
     assert twice.status_code == 422 and "小程序" in twice.get_data(as_text=True)
 
 

@@ -289,20 +289,22 @@ def friday_request(request_id: int) -> s.RequestOut:
 def submit_friday_request(body: s.RequestIn) -> s.RequestOut:
     """As the page's form: a firm asks for itself, a chamber for itself, a coordinator for
     anyone; a firm's request gets (or keeps) its paired consultant, chosen by the rules."""
-    role = current_user.role
-    data = friday_services.RequestInput(
-        kind={"enterprise": "enterprise", "chamber": "chamber"}.get(role, body.kind),
-        topics=tuple(body.topics),
-        description=body.description,
-        preferred_fridays=tuple(body.preferred_fridays),
-        enterprise_id=current_user.enterprise_id if role == "enterprise" else body.enterprise_id,
-        chamber_id=current_user.chamber_id if role == "chamber" else body.chamber_id,
-        town_id=body.town_id,
-        venue_kind=body.venue_kind,
-        studio_id=body.studio_id,
-        place=body.place,
-        headcount=body.headcount,
-        counterparty=body.counterparty,
+    data = friday_services.as_requester(
+        current_user,
+        friday_services.RequestInput(
+            kind=body.kind,
+            topics=tuple(body.topics),
+            description=body.description,
+            preferred_fridays=tuple(body.preferred_fridays),
+            enterprise_id=body.enterprise_id,
+            chamber_id=body.chamber_id,
+            town_id=body.town_id,
+            venue_kind=body.venue_kind,
+            studio_id=body.studio_id,
+            place=body.place,
+            headcount=body.headcount,
+            counterparty=body.counterparty,
+        ),
     )
     made = friday_services.submit_request(db_session(), current_user, data, today=shanghai_today())
     return _request_out(made)

@@ -120,27 +120,24 @@ def new_request():
     if request.method == "GET" and current_user.role == "enterprise":
         form.venue_kind.data = "premises"
     if form.validate_on_submit():
-        role = current_user.role
-        kind = {"enterprise": "enterprise", "chamber": "chamber"}.get(role, form.kind.data or "")
-        data = services.RequestInput(
-            kind=kind,
-            topics=tuple(form.topics.data or ()),
-            description=form.description.data or "",
-            preferred_fridays=tuple(
-                date.fromisoformat(d) for d in form.preferred_fridays.data or ()
+        data = services.as_requester(
+            current_user,
+            services.RequestInput(
+                kind=form.kind.data or "",
+                topics=tuple(form.topics.data or ()),
+                description=form.description.data or "",
+                preferred_fridays=tuple(
+                    date.fromisoformat(d) for d in form.preferred_fridays.data or ()
+                ),
+                enterprise_id=form.enterprise_id.data or None,
+                chamber_id=form.chamber_id.data or None,
+                town_id=form.town_id.data or None,
+                venue_kind=form.venue_kind.data or "premises",
+                studio_id=form.studio_id.data or None,
+                place=form.place.data or "",
+                headcount=form.headcount.data,
+                counterparty=form.counterparty.data or "",
             ),
-            enterprise_id=current_user.enterprise_id
-            if role == "enterprise"
-            else form.enterprise_id.data or None,
-            chamber_id=current_user.chamber_id
-            if role == "chamber"
-            else form.chamber_id.data or None,
-            town_id=form.town_id.data or None,
-            venue_kind=form.venue_kind.data or "premises",
-            studio_id=form.studio_id.data or None,
-            place=form.place.data or "",
-            headcount=form.headcount.data,
-            counterparty=form.counterparty.data or "",
         )
         with attempt(form) as failed:
             made = services.submit_request(db_session(), current_user, data, today=today)
