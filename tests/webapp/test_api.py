@@ -226,3 +226,43 @@ def test_a_mediator_reads_the_cases_and_why_each_moved(client, token_of, session
     response = client.get(f"/api/v1/disputes/cases/{other.id}", headers=token_of("enterprise"))
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
     assert client.get("/api/v1/disputes/cases", headers=token_of("school")).status_code == 403
+
+
+def test_a_visit_moved_to_a_closed_day_is_refused_with_the_rule(client, token_of, session):
+    from programs.decisions.models import DecisionRecord
+    from programs.study_tours.models import Visit
+
+    visit = session.scalar(
+        select(Visit)
+        .join(
+            DecisionRecord,
+            (DecisionRecord.subject_type == "visits") & (DecisionRecord.subject_id == Visit.id),
+        )
+        .where(Visit.status == "published")
+        .order_by(Visit.id)
+    )
+    headers = token_of("coordinator")
+    read = client.get(f"/api/v1/study/visits/{visit.id}", headers=headers)
+    assert read.status_code == 200 and read.json["school_id"] == visit.school_id
+    assert read.json["why"] and not read.json["why"][0]["reason"].isascii()
+    moved = client.post(
+        f"/api/v1/study/visits/{visit.id}/move-to-date",
+        json={"on": "2027-03-10", "slot": "am"},  # a Wednesday: the base tours Tue and Thu
+        headers=headers,
+    )
+    assert moved.status_code == 422
+    error = moved.json["error"]
+    assert error["code"] == "refused_by_rules"
+    assert "closed_on_other_weekdays" in [r["rule"] for r in error["rules"]]
+    assert session.get(Visit, visit.id).session_id == visit.session_id  # nothing moved
+    # A school sees its own visits only; only a coordinator moves them.
+    school = session.scalar(select(User).where(User.username == "school"))
+    other = session.scalar(select(Visit).where(Visit.school_id != school.school_id))
+    mine = token_of("school")
+    assert client.get(f"/api/v1/study/visits/{other.id}", headers=mine).status_code == 404
+    refused = client.post(
+        f"/api/v1/study/visits/{visit.id}/move-to-date",
+        json={"on": "2027-03-09", "slot": "am"},
+        headers=mine,
+    )
+    assert refused.status_code == 403

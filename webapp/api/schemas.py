@@ -206,3 +206,39 @@ class MoveOut(BaseModel):
 
 class CaseDetailOut(CaseOut):
     moves: list[MoveOut]
+
+
+# A day of the study base's calendar: bounded to what the calendar knows (the PRC holiday
+# tables start in 2000 and are published one year ahead at most).
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
+
+
+class VisitIn(Strict):
+    school_id: Id = Field(description="Ignored for a school's account: its own school.")
+    session_id: Id
+    activity_ids: Annotated[list[Id], Field(min_length=1, max_length=10)]
+    students: Annotated[int, Field(ge=1, le=2000)]
+    teachers: Annotated[int, Field(ge=0, le=200)]
+    grade: Annotated[int, Field(ge=1, le=12)] | None = None
+    classes: Annotated[int, Field(ge=1, le=50)] | None = None
+    note: Annotated[Text, Field(max_length=1000)] = ""
+
+
+class MoveToDateIn(Strict):
+    on: Day
+    slot: Literal["am", "pm"]
+
+
+class VisitOut(BaseModel):
+    id: int
+    school_id: int
+    school: str
+    session_id: int
+    on: date
+    slot: str
+    status: str
+    grade: int
+    classes: int
+    students: int
+    teachers: int
+    why: list[WhyOut]
