@@ -6,26 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
-from programs.accounts import tokens
 from programs.accounts.models import ApiToken, User
 from programs.friday.models import FridayRequest
 from reports import figures
 from reports.figures import Scope
 from tests.helpers import csrf_token
-
-
-@pytest.fixture
-def token_of(session):
-    def make(username: str) -> dict[str, str]:
-        user = session.scalar(select(User).where(User.username == username))
-        _token, secret = tokens.create(session, user, f"测试系统 {username}")
-        session.flush()
-        return {"Authorization": f"Bearer {secret}"}
-
-    return make
 
 
 def test_no_token_no_access(client):

@@ -69,6 +69,20 @@ class FiguresOut(BaseModel):
     items: list[FigureInfo]
 
 
+class PeriodTownQuery(PageQuery):
+    """A list's filter by period and town (both optional)."""
+
+    period: Annotated[
+        str | None,
+        Field(
+            max_length=10,
+            description="2026-11 (a month), 2026-Q4 (a quarter) or 2026 (a year); "
+            "every day when left out.",
+        ),
+    ] = None
+    town: Annotated[Id | None, Field(description="A town's id; every town when left out.")] = None
+
+
 class FigureQuery(PageQuery):
     period: Annotated[
         str | None,

@@ -1,0 +1,22 @@
+"""Fixtures of the page and API tests."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from programs.accounts import tokens
+from programs.accounts.models import User
+
+
+@pytest.fixture
+def token_of(session):
+    """`token_of("mediator")`: the Authorization header of a new token of that demo user."""
+
+    def make(username: str) -> dict[str, str]:
+        user = session.scalar(select(User).where(User.username == username))
+        _token, secret = tokens.create(session, user, f"测试系统 {username}")
+        session.flush()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make

@@ -1,0 +1,131 @@
+"""/api/v1/friday: Friday Law Service Day — requests, visits, the roster, studio sessions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_login import current_user
+
+from calendars import today as shanghai_today
+from programs.friday import queries as friday_queries
+from programs.friday import services as friday_services
+from webapp.api import schemas as s
+from webapp.api.common import bp, page_of, paging
+from webapp.api.spec import ID, operation
+from webapp.requests import db_session
+
+# --- Friday requests -----------------------------------------------------------------------------------
+
+
+def _request_out(request_: Any) -> s.RequestOut:
+    pairing = (
+        friday_services.current_pairing(db_session(), request_.enterprise_id)
+        if request_.enterprise_id
+        else None
+    )
+    return s.RequestOut(
+        id=request_.id,
+        kind=request_.kind,
+        status=request_.status,
+        source=request_.source,
+        label=request_.label,
+        town_id=request_.town_id,
+        enterprise_id=request_.enterprise_id,
+        chamber_id=request_.chamber_id,
+        venue_kind=request_.venue_kind,
+        topics=list(request_.topics),
+        description=request_.description,
+        preferred_fridays=[date.fromisoformat(d) for d in request_.preferred_fridays],
+        headcount=request_.headcount,
+        created_at=request_.created_at,
+        paired_consultant=pairing.consultant.name if pairing else None,
+    )
+
+
+FRIDAY_ROLES = ("coordinator", "consultant", "enterprise", "chamber")
+
+
+@operation(
+    bp,
+    "GET",
+    "/friday/requests",
+    summary="The Friday requests the account may see",
+    response=s.RequestsOut,
+    query=s.RequestQuery,
+    tag="friday",
+    roles=FRIDAY_ROLES,
+)
+def friday_requests(query: s.RequestQuery) -> s.RequestsOut:
+    """All for a coordinator, a firm's or a chamber's own, those a consultant visits; newest
+    first."""
+    found = friday_queries.requests_for(db_session(), current_user, status=query.status)
+    return s.RequestsOut(
+        items=[_request_out(r) for r in page_of(found, query)], paging=paging(len(found), query)
+    )
+
+
+@operation(
+    bp,
+    "GET",
+    "/friday/requests/" + ID.format("request_id"),
+    summary="One Friday request",
+    response=s.RequestOut,
+    tag="friday",
+    roles=FRIDAY_ROLES,
+    errors=(404,),
+)
+def friday_request(request_id: int) -> s.RequestOut:
+    return _request_out(friday_services.get_request(db_session(), current_user, request_id))
+
+
+@operation(
+    bp,
+    "POST",
+    "/friday/requests",
+    summary="Ask for a Friday visit or session",
+    response=s.RequestOut,
+    body=s.RequestIn,
+    tag="friday",
+    roles=("coordinator", "enterprise", "chamber"),
+    status=201,
+    errors=(404, 422),
+)
+def submit_friday_request(body: s.RequestIn) -> s.RequestOut:
+    """As the page's form: a firm asks for itself, a chamber for itself, a coordinator for
+    anyone; a firm's request gets (or keeps) its paired consultant, chosen by the rules."""
+    data = friday_services.as_requester(
+        current_user,
+        friday_services.RequestInput(
+            kind=body.kind,
+            topics=tuple(body.topics),
+            description=body.description,
+            preferred_fridays=tuple(body.preferred_fridays),
+            enterprise_id=body.enterprise_id,
+            chamber_id=body.chamber_id,
+            town_id=body.town_id,
+            venue_kind=body.venue_kind,
+            studio_id=body.studio_id,
+            place=body.place,
+            headcount=body.headcount,
+            counterparty=body.counterparty,
+        ),
+    )
+    made = friday_services.submit_request(db_session(), current_user, data, today=shanghai_today())
+    return _request_out(made)
+
+
+@operation(
+    bp,
+    "POST",
+    "/friday/requests/" + ID.format("request_id") + "/cancel",
+    summary="Withdraw a Friday request that has no visit on the roster",
+    response=s.RequestOut,
+    body=s.CancelIn,
+    tag="friday",
+    roles=("coordinator", "enterprise", "chamber"),
+    errors=(404, 409, 422),
+)
+def cancel_friday_request(request_id: int, body: s.CancelIn) -> s.RequestOut:
+    made = friday_services.cancel_request(db_session(), current_user, request_id, body.reason)
+    return _request_out(made)

@@ -1,0 +1,3 @@
+"""/api/v1/study (the plan): sessions opened and staffed, the plan drafted and published."""
+
+from __future__ import annotations
