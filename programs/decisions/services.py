@@ -149,6 +149,15 @@ def get_decision(session: Session, decision_id: int) -> DecisionRecord:
     return record
 
 
+def visible_decision(session: Session, user: User, decision_id: int) -> DecisionRecord:
+    """A stored decision as `user` may read it: a coordinator any, anyone else only the
+    decisions made on their own action (NotFound otherwise, as if there were none)."""
+    record = get_decision(session, decision_id)
+    if user.role != "coordinator" and record.actor_id != user.id:
+        raise NotFound(N_("The page you asked for does not exist."))
+    return record
+
+
 def override(
     session: Session, actor: User, decision_id: int, outcome: dict[str, Any], reason: str
 ) -> DecisionOverride:

@@ -12,6 +12,7 @@ the program refused.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Response, current_app, request
@@ -115,13 +116,61 @@ def from_domain(error: DomainError) -> ApiError:
     return ApiError(422, "not_accepted", error.msgid, error.params, field=error.field)
 
 
+# What pydantic found wrong, said in the caller's language (its own messages are English only).
+# Parameters come from the problem's context; an unlisted kind keeps pydantic's message.
+PROBLEM_MESSAGES = {
+    "missing": N_("This value is required."),
+    "extra_forbidden": N_("This field is not known here; leave it out."),
+    "int_type": N_("Give a whole number."),
+    "int_parsing": N_("Give a whole number."),
+    "int_from_float": N_("Give a whole number."),
+    "float_type": N_("Give a number."),
+    "float_parsing": N_("Give a number."),
+    "bool_type": N_("Give true or false."),
+    "bool_parsing": N_("Give true or false."),
+    "string_type": N_("Give text."),
+    "list_type": N_("Give a list."),
+    "dict_type": N_("Give an object."),
+    "model_type": N_("Give an object."),
+    "model_attributes_type": N_("Give an object."),
+    "date_type": N_("Give a date as YYYY-MM-DD."),
+    "date_parsing": N_("Give a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": N_("Give a date as YYYY-MM-DD."),
+    "date_from_datetime_inexact": N_("Give a date as YYYY-MM-DD."),
+    "greater_than_equal": N_("Give a value of at least {ge}."),
+    "greater_than": N_("Give a value greater than {gt}."),
+    "less_than_equal": N_("Give a value of at most {le}."),
+    "less_than": N_("Give a value less than {lt}."),
+    "string_too_short": N_("Give at least {min_length} characters."),
+    "string_too_long": N_("Give at most {max_length} characters."),
+    "too_short": N_("Give at least {min_length} items."),
+    "too_long": N_("Give at most {max_length} items."),
+    "literal_error": N_("Give one of: {expected}."),
+    "enum": N_("Give one of: {expected}."),
+    "string_pattern_mismatch": N_("This text holds a character that cannot be stored."),
+    "json_invalid": N_("This is not valid JSON."),
+}
+
+
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def _problem_message(problem: dict[str, Any], locale: str) -> str:
+    msgid = PROBLEM_MESSAGES.get(problem["type"])
+    params = {k: str(v) for k, v in (problem.get("ctx") or {}).items()}
+    if msgid is None or not set(_PLACEHOLDER.findall(msgid)) <= params.keys():
+        return str(problem["msg"])
+    return translate(msgid, locale, params)
+
+
 def invalid_input(error: ValidationError) -> ApiError:
-    """400 with every value that did not validate."""
+    """400 with every value that did not validate, each problem in the caller's language."""
+    locale = api_locale()
     problems = [
         ProblemOut(
             field=".".join(str(part) for part in problem["loc"]) or "body",
             type=problem["type"],
-            message=problem["msg"],
+            message=_problem_message(problem, locale),
         )
         for problem in error.errors(include_url=False)
     ]

@@ -17,11 +17,13 @@ from flask_login import current_user
 from calendars import today as shanghai_today
 from programs.directory import queries as directory_queries
 from programs.errors import DomainError
+from programs.i18n import N_
 from reports import figures as registry
 from reports.figures import Scope
 from reports.periods import month_of, parse_period
 from webapp.api import (  # noqa: F401  (their operations register on bp)
     checkups,
+    decisions,
     disputes,
     friday,
     study,
@@ -66,7 +68,7 @@ def docs() -> str:
 
 
 @operation(
-    bp, "GET", "/me", summary="The account the token acts as", response=s.MeOut, tag="account"
+    bp, "GET", "/me", summary=N_("The account the token acts as"), response=s.MeOut, tag="account"
 )
 def me() -> s.MeOut:
     user = current_user
@@ -80,7 +82,12 @@ def me() -> s.MeOut:
 
 
 @operation(
-    bp, "GET", "/towns", summary="The towns and sub-districts", response=s.TownsOut, tag="directory"
+    bp,
+    "GET",
+    "/towns",
+    summary=N_("The towns and sub-districts"),
+    response=s.TownsOut,
+    tag="directory",
 )
 def towns() -> s.TownsOut:
     return s.TownsOut(
@@ -98,7 +105,7 @@ def towns() -> s.TownsOut:
     bp,
     "GET",
     "/figures",
-    summary="The figures the city answers for",
+    summary=N_("The figures the city answers for"),
     response=s.FiguresOut,
     tag="figures",
     roles=("coordinator",),
@@ -118,7 +125,7 @@ def figures() -> s.FiguresOut:
     bp,
     "GET",
     "/figures/<key>",
-    summary="A figure for a period and town, with the records behind it",
+    summary=N_("A figure for a period and town, with the records behind it"),
     response=s.FigureOut,
     query=s.FigureQuery,
     tag="figures",

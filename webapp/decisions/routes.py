@@ -22,12 +22,9 @@ bp = Blueprint("decisions", __name__)
 
 def _record(decision_id: int) -> DecisionRecord:
     try:
-        record = services.get_decision(db_session(), decision_id)
+        return services.visible_decision(db_session(), current_user, decision_id)
     except NotFound:
         abort(404)
-    if current_user.role != "coordinator" and record.actor_id != current_user.id:
-        abort(404)
-    return record
 
 
 @bp.route("/decisions/<int:decision_id>")
