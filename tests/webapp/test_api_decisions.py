@@ -1,12 +1,11 @@
-"""/api/v1/decisions and /api/v1/calendar/rechecks: a decision read whole and overridden with a
-reason; a doubtful booking's flag resolved with a note; each refused as the pages refuse it."""
+"""/api/v1/decisions: a decision read whole and overridden with a reason, refused as the page
+refuses it."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from programs.accounts.models import User
-from programs.calendar.models import RecheckFlag
 from programs.decisions.models import DecisionOverride, DecisionRecord
 
 
@@ -93,48 +92,3 @@ def test_a_coordinator_overrides_with_a_reason_and_only_a_coordinator(client, to
         ).status_code
         == 404
     )
-
-
-def _flag(session) -> RecheckFlag:
-    flag = RecheckFlag(
-        provider="study_visits",
-        subject_type="visits",
-        subject_id=1,
-        label="研学参访",
-        link="/study/visits/1",
-        msgid="The base is closed that day: {reason}.",
-        params={"reason": "展馆维修"},
-        cause_msgid="A closure was added.",
-        cause_params={},
-        fingerprint="test-fingerprint",
-    )
-    session.add(flag)
-    session.flush()
-    return flag
-
-
-def test_a_doubtful_booking_is_listed_and_resolved_with_a_note(client, token_of, session):
-    flag = _flag(session)
-    headers = token_of("coordinator")
-    listed = client.get("/api/v1/calendar/rechecks?per_page=200", headers=headers)
-    assert listed.status_code == 200
-    assert flag.id in [item["id"] for item in listed.json["items"]]
-    empty = client.post(
-        f"/api/v1/calendar/rechecks/{flag.id}/resolve", json={"note": "  "}, headers=headers
-    )
-    assert empty.status_code == 422 and empty.json["error"]["field"] == "note"
-    done = client.post(
-        f"/api/v1/calendar/rechecks/{flag.id}/resolve",
-        json={"note": "已电话通知学校改期"},
-        headers=headers,
-    )
-    assert done.status_code == 200 and done.json["resolution"] == "已电话通知学校改期"
-    session.refresh(flag)
-    assert flag.resolved_at is not None
-    again = client.post(
-        f"/api/v1/calendar/rechecks/{flag.id}/resolve", json={"note": "再次"}, headers=headers
-    )
-    assert again.status_code == 404
-    still_open = client.get("/api/v1/calendar/rechecks?per_page=200", headers=headers)
-    assert flag.id not in [item["id"] for item in still_open.json["items"]]
-    assert client.get("/api/v1/calendar/rechecks", headers=token_of("school")).status_code == 403

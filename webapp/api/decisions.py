@@ -1,6 +1,5 @@
-"""/api/v1/decisions and /api/v1/calendar/rechecks: a decision of the rules read whole (the
-facts it saw, the parameters, each rule that fired and why) and set aside by a coordinator; the
-bookings a calendar change made doubtful, and what was done about them."""
+"""/api/v1/decisions: a decision of the rules read whole (the facts it saw, the parameters, each
+rule that fired and why) and set aside by a coordinator."""
 
 from __future__ import annotations
 
@@ -10,12 +9,10 @@ from typing import Annotated, Any, Literal
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
-from programs.calendar import queries as calendar_queries
-from programs.calendar import rechecks
 from programs.decisions import services as decision_services
 from programs.i18n import N_
 from webapp.api import schemas as s
-from webapp.api.common import bp, page_of, paging, t
+from webapp.api.common import bp, t
 from webapp.api.spec import ID, operation
 from webapp.requests import db_session
 
@@ -54,31 +51,6 @@ class OverrideIn(s.Strict):
         description="allow: allow what the rules refused; refuse: refuse what they allowed."
     )
     reason: Annotated[s.Text, Field(min_length=1, max_length=2000)]
-
-
-class FlagQuery(s.PageQuery):
-    all: bool = Field(False, description="Resolved flags too (the newest 500).")
-
-
-class FlagOut(BaseModel):
-    id: int
-    subject_type: str
-    subject_id: int
-    label: str
-    problem: str
-    cause: str
-    created_at: datetime
-    resolved_at: datetime | None
-    resolution: str
-
-
-class FlagsOut(BaseModel):
-    items: list[FlagOut]
-    paging: s.Page
-
-
-class ResolveIn(s.Strict):
-    note: Annotated[s.Text, Field(min_length=1, max_length=500)]
 
 
 def _decision_out(record: Any) -> DecisionOut:
@@ -160,57 +132,6 @@ def override_decision(decision_id: int, body: OverrideIn) -> DecisionOut:
     return _decision_out(record)
 
 
-def _flag_out(flag: Any) -> FlagOut:
-    return FlagOut(
-        id=flag.id,
-        subject_type=flag.subject_type,
-        subject_id=flag.subject_id,
-        label=flag.label,
-        problem=t(flag.msgid, flag.params),
-        cause=t(flag.cause_msgid, flag.cause_params),
-        created_at=flag.created_at,
-        resolved_at=flag.resolved_at,
-        resolution=flag.resolution,
-    )
-
-
-@operation(
-    bp,
-    "GET",
-    "/calendar/rechecks",
-    summary=N_("Bookings and deadlines a calendar change made doubtful"),
-    response=FlagsOut,
-    query=FlagQuery,
-    tag="calendar",
-    roles=("coordinator",),
-)
-def recheck_flags(query: FlagQuery) -> FlagsOut:
-    """As the re-check page: open flags, newest first (with `all`, resolved ones too). Nothing
-    is moved silently when a closure is added; each flag waits for a coordinator."""
-    found = calendar_queries.flags(db_session(), open_only=not query.all)
-    return FlagsOut(
-        items=[_flag_out(flag) for flag in page_of(found, query)],
-        paging=paging(len(found), query),
-    )
-
-
-@operation(
-    bp,
-    "POST",
-    "/calendar/rechecks/" + ID.format("flag_id") + "/resolve",
-    summary=N_("Record what was done about a doubtful booking"),
-    response=FlagOut,
-    body=ResolveIn,
-    tag="calendar",
-    roles=("coordinator",),
-    errors=(404, 422),
-)
-def resolve_recheck(flag_id: int, body: ResolveIn) -> FlagOut:
-    """A flag already resolved, or none, is 404; an empty note 422."""
-    return _flag_out(rechecks.resolve(db_session(), current_user, flag_id, body.note))
-
-
 UI_ACTIONS: dict[tuple[str, str | None], str] = {
     ("decisions.override", None): "override_decision",
-    ("calendar.resolve", None): "resolve_recheck",
 }

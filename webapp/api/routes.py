@@ -22,6 +22,7 @@ from reports import figures as registry
 from reports.figures import Scope
 from reports.periods import month_of, parse_period
 from webapp.api import (  # noqa: F401  (their operations register on bp)
+    calendar,
     checkups,
     decisions,
     disputes,
