@@ -72,6 +72,14 @@ def test_bad_input_is_400_with_each_problem_in_english_when_asked(client, token_
     assert error["code"] == "invalid_input"
     assert {p["field"] for p in error["problems"]} == {"per_page", "town"}
     assert "not valid" in error["message"]
+    per_page = next(p for p in error["problems"] if p["field"] == "per_page")
+    assert per_page["type"] == "greater_than_equal" and per_page["message"] == (
+        "Give a value of at least 1."
+    )
+    chinese = client.get(
+        "/api/v1/figures/friday.visits?per_page=0", headers=token_of("coordinator")
+    )
+    assert chinese.json["error"]["problems"][0]["message"] == "数值不能小于 1。"
     period = client.get("/api/v1/figures/friday.visits?period=2026-13", headers=headers)
     assert period.status_code == 400 and period.json["error"]["field"] == "period"
     assert client.get("/api/v1/figures/no.such", headers=headers).status_code == 404

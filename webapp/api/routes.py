@@ -33,7 +33,7 @@ from webapp.api import (  # noqa: F401  (their operations register on bp)
 from webapp.api import schemas as s
 from webapp.api.common import PREFIX, bp, check_town, page_of, paging, t
 from webapp.api.errors import ApiError, from_status
-from webapp.api.spec import OPERATIONS, openapi, operation
+from webapp.api.spec import openapi, operation
 from webapp.requests import db_session
 
 __all__ = ["bp", "document"]
@@ -44,6 +44,20 @@ DESCRIPTION = (
     "JSON with a code, a message in the caller's language (Accept-Language) and, when the "
     "rules refused, each rule and its reason."
 )
+
+
+# The groups of the reference page, in the order a reader meets the programs.
+TAGS = {
+    "account": N_("Account"),
+    "directory": N_("Directory"),
+    "friday": N_("Friday Law Service Day"),
+    "checkups": N_("Enterprise legal check-ups"),
+    "disputes": N_("Labour disputes"),
+    "study": N_("Study base"),
+    "calendar": N_("Calendar"),
+    "decisions": N_("Rule decisions"),
+    "figures": N_("Figures"),
+}
 
 
 # --- The document --------------------------------------------------------------------------------
@@ -62,7 +76,16 @@ def openapi_document() -> Response:
 @bp.get("/docs")
 def docs() -> str:
     """A readable reference of every operation, from the same document."""
-    return render_template("api/docs.html", spec=document(), operations=OPERATIONS)
+    spec = document()
+    groups: dict[str, list[tuple[str, str, dict[str, Any]]]] = {tag: [] for tag in TAGS}
+    for path, methods in spec["paths"].items():
+        for method, entry in methods.items():
+            groups.setdefault(entry["tags"][0], []).append((method, path, entry))
+    return render_template(
+        "api/docs.html",
+        spec=spec,
+        groups=[(tag, TAGS.get(tag, tag), ops) for tag, ops in groups.items() if ops],
+    )
 
 
 # --- Who am I, the directory -----------------------------------------------------------------------
