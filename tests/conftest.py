@@ -81,10 +81,10 @@ def _worker() -> str:
 
 
 @contextmanager
-def demo_database(kind: str, folder: Path) -> Iterator[Engine]:
-    """A new database of `kind` ("sqlite" or "postgresql"), migrated, with the demo city.
+def empty_database(kind: str, folder: Path) -> Iterator[Engine]:
+    """A new, empty database of `kind` ("sqlite" or "postgresql"), dropped afterwards.
 
-    PostgreSQL gets a schema of its own, dropped afterwards, so runs never meet.
+    PostgreSQL gets a schema of its own, so runs never meet.
     """
     drop: Callable[[], None] | None = None
     if kind == "postgresql":
@@ -101,18 +101,25 @@ def demo_database(kind: str, folder: Path) -> Iterator[Engine]:
                 conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
             admin.dispose()
     else:
-        engine = make_engine(f"sqlite:///{folder / 'fengqiao.sqlite3'}")
+        engine = make_engine(f"sqlite:///{folder / f'fengqiao-{uuid.uuid4().hex[:8]}.sqlite3'}")
     try:
+        yield engine
+    finally:
+        engine.dispose()
+        if drop is not None:
+            drop()
+
+
+@contextmanager
+def demo_database(kind: str, folder: Path) -> Iterator[Engine]:
+    """A new database of `kind`, migrated, with the demo city."""
+    with empty_database(kind, folder) as engine:
         schema.upgrade(engine)
         database = Database(engine)
         with database.transaction() as session:
             demo.load(session)
         deliver_pending(database, SmtpSettings(host=None))  # the demo's welcome mail: local outbox
         yield engine
-    finally:
-        engine.dispose()
-        if drop is not None:
-            drop()
 
 
 @pytest.fixture(scope="session", params=ENGINES)
