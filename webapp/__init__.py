@@ -38,8 +38,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config)
     app.jinja_env.add_extension("jinja2.ext.do")
-    if app.config.get("SESSION_COOKIE_SECURE") is None and settings.base_url.startswith("https"):
+    if settings.base_url.startswith("https") and "SESSION_COOKIE_SECURE" not in config:
+        # Behind HTTPS the cookies never travel in clear (Flask's default is False, not None).
         app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
     database = app.config.pop("DATABASE", None) or Database.from_url(settings.database_url)
     app.extensions["fengqiao.db"] = database
@@ -47,11 +49,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     compile_catalogs()
     hooks.install()
 
-    from webapp import errors, extensions, requests
+    from webapp import errors, extensions, requests, security
 
     extensions.init_app(app)
     requests.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
 
     from webapp.admin.routes import bp as admin_bp
     from webapp.api.routes import bp as api_bp
