@@ -1,6 +1,6 @@
 """Every model of every program, imported once so the metadata (and Alembic) sees them all."""
 
-from programs.accounts.models import ApiToken, User
+from programs.accounts.models import ApiToken, LoginAttempt, User
 from programs.audit import AuditEntry
 from programs.calendar.models import (
     Closure,
@@ -84,6 +84,7 @@ __all__ = [
     "FridayVisit",
     "HolidayYear",
     "Instructor",
+    "LoginAttempt",
     "Notification",
     "OfficeBooking",
     "OfficeHours",

@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from programs.accounts import throttle
 from programs.calendar import services as calendar_services
 from programs.config import Settings
-from programs.db import Database
+from programs.db import Database, utcnow
 from programs.notifications.services import deliver_pending
 
 Task = Callable[[Session, date, Settings], dict[str, Any]]
@@ -41,6 +42,14 @@ def holiday_data(session: Session, today: date, settings: Settings) -> dict[str,
 
 
 register("holiday_data", holiday_data)
+
+
+def login_attempts(session: Session, today: date, settings: Settings) -> dict[str, Any]:
+    """Forget login attempts older than a month."""
+    return {"forgotten": throttle.prune(session, now=utcnow())}
+
+
+register("login_attempts", login_attempts)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from programs.db import Base, utcnow
@@ -146,3 +146,21 @@ class ApiToken(Base):
     @property
     def live(self) -> bool:
         return self.revoked_at is None
+
+
+class LoginAttempt(Base):
+    """One try at the login form: the name typed (whether or not such an account exists), the
+    address it came from, and whether it got in. Counted to slow guessing down
+    (programs.accounts.throttle); kept for a month."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(45))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(default=False)

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 import rules
 from programs import audit
+from programs.accounts import throttle
 from programs.accounts.models import ORGANISATION_OF_ROLE, ROLES, User
 from programs.db import utcnow
 from programs.decisions import services as decisions
@@ -372,6 +373,7 @@ def reset_password(session: Session, actor: User, user_id: int) -> str:
     password = f"{secrets.token_urlsafe(6)}-{secrets.randbelow(90) + 10}"
     user.password_hash = hash_password(password)
     user.session_version += 1
+    throttle.unlock(session, user.username, now=utcnow())
     audit.record(session, "user.password_reset", user, actor_id=actor.id)
     return password
 

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from programs.accounts import services, tokens
+from programs.accounts import services, throttle, tokens
 from programs.calendar import feeds
+from programs.db import utcnow
 from programs.errors import NotFound
 from programs.i18n import N_
 from webapp.auth.forms import (
@@ -21,7 +22,7 @@ from webapp.auth.forms import (
 )
 from webapp.calendar.routes import feed_url
 from webapp.extensions import current_locale, t
-from webapp.requests import attempt, db_session
+from webapp.requests import attempt, database, db_session
 
 bp = Blueprint("auth", __name__)
 
@@ -41,14 +42,25 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
+        address, now = request.remote_addr or "", utcnow()
         with attempt(form) as failed:
+            throttle.check(db_session(), form.username.data, address, now=now)
             user = services.authenticate(db_session(), form.username.data, form.password.data)
         if not failed:
+            throttle.record(db_session(), form.username.data, address, succeeded=True, now=now)
             session.clear()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
-    status = 422 if form.is_submitted() else 200
+        if isinstance(failed[0], throttle.LockedOut):
+            status = 429
+        else:
+            # Counted in a transaction of its own, once this refused request's (which the
+            # commit point rolls back) has ended: it wrote nothing to keep.
+            db_session().rollback()
+            with database().transaction() as log:
+                throttle.record(log, form.username.data, address, succeeded=False, now=now)
     return render_template("auth/login.html", form=form), status
 
 
