@@ -15,12 +15,12 @@ it does not exist (NotFound).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from programs import audit, db
 from programs.accounts.models import User
@@ -277,9 +277,17 @@ def _topics(session: Session, enterprise_id: int, topics: set[str]) -> tuple[str
 class RequestInput:
     """A firm's request: what it wants looked at, and up to four Fridays that suit it."""
 
-    enterprise_id: int
+    enterprise_id: int | None
     note: str = ""
     preferred_fridays: tuple[date, ...] = ()
+
+
+def as_requester(actor: User, data: RequestInput) -> RequestInput:
+    """The request as its asker may make it: a firm asks for itself, whatever firm the form or
+    the API call named; a coordinator for the firm chosen."""
+    if actor.role == "enterprise":
+        return replace(data, enterprise_id=actor.enterprise_id)
+    return data
 
 
 def request_checkup(
@@ -292,7 +300,7 @@ def request_checkup(
             raise _not_found()
     elif actor.role != "coordinator":
         raise _not_found()
-    enterprise = session.get(Enterprise, data.enterprise_id)
+    enterprise = session.get(Enterprise, data.enterprise_id) if data.enterprise_id else None
     if enterprise is None:
         raise DomainError(N_("Choose the firm from the list."), field="enterprise_id")
     if enterprise.status != "active":
@@ -951,17 +959,18 @@ def _close(session: Session, actor: User, checkup: Checkup, today: date, *, anno
 
 @dataclass(frozen=True)
 class CheckupFilter:
-    """The list's filters: a status, a grade, only those with overdue fixes."""
+    """The list's filters: a status, a grade, only those with overdue fixes; asked for within
+    these days (both included), of a firm of this town."""
 
     status: str = ""
     grade: str = ""
     overdue: bool = False
+    requested_from: date | None = None
+    requested_to: date | None = None
+    town_id: int | None = None
 
 
-def checkup_list(
-    session: Session, actor: User, filters: CheckupFilter, today: date
-) -> list[Checkup]:
-    """The check-ups the actor may see, newest first."""
+def _filtered(actor: User, filters: CheckupFilter, today: date) -> Select[tuple[Checkup]]:
     query = select(Checkup).where(visible_filter(actor))
     if filters.status:
         query = query.where(Checkup.status == filters.status)
@@ -975,12 +984,47 @@ def checkup_list(
                 )
             )
         )
-    query = query.order_by(
+    if filters.requested_from is not None:
+        query = query.where(Checkup.requested_on >= filters.requested_from)
+    if filters.requested_to is not None:
+        query = query.where(Checkup.requested_on <= filters.requested_to)
+    if filters.town_id is not None:
+        query = query.where(
+            Checkup.enterprise_id.in_(
+                select(Enterprise.id).where(Enterprise.town_id == filters.town_id)
+            )
+        )
+    return query
+
+
+def checkup_list(
+    session: Session,
+    actor: User,
+    filters: CheckupFilter,
+    today: date,
+    *,
+    offset: int = 0,
+    limit: int = 500,
+) -> list[Checkup]:
+    """The check-ups the actor may see, those under way first, then newest first; `limit`
+    of them from `offset` (the page shows the first 500, the API one page)."""
+    query = _filtered(actor, filters, today).order_by(
         or_(Checkup.status == "closed", Checkup.status == "cancelled"),
         Checkup.requested_on.desc(),
         Checkup.id.desc(),
     )
-    return list(session.scalars(query.limit(500)))
+    query = query.options(
+        selectinload(Checkup.items),
+        selectinload(Checkup.enterprise),
+        selectinload(Checkup.consultant),
+    )
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def checkup_count(session: Session, actor: User, filters: CheckupFilter, today: date) -> int:
+    """How many check-ups `checkup_list` has to page through."""
+    subquery = _filtered(actor, filters, today).subquery()
+    return session.scalar(select(func.count()).select_from(subquery)) or 0
 
 
 @dataclass(frozen=True)

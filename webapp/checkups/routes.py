@@ -96,11 +96,14 @@ def new_checkup():
     if firm:
         form.enterprise_id.data = current_user.enterprise_id
     if form.validate_on_submit():
-        data = services.RequestInput(
-            enterprise_id=current_user.enterprise_id if firm else form.enterprise_id.data,
-            note=form.note.data or "",
-            preferred_fridays=tuple(
-                date.fromisoformat(d) for d in form.preferred_fridays.data or ()
+        data = services.as_requester(
+            current_user,
+            services.RequestInput(
+                enterprise_id=form.enterprise_id.data,
+                note=form.note.data or "",
+                preferred_fridays=tuple(
+                    date.fromisoformat(d) for d in form.preferred_fridays.data or ()
+                ),
             ),
         )
         with attempt(form) as failed:
