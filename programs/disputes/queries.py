@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +19,9 @@ PER_PAGE = 50
 
 @dataclass(frozen=True)
 class CaseFilter:
-    """What the case list shows: `mine` (assigned to the user), a type, a stage, open only."""
+    """What the case list shows: `mine` (assigned to the user), a type, a stage, open only;
+    `opened_between` (first and last day) and `town_id` narrow it to the cases opened in a
+    period and to a town."""
 
     mine: bool = False
     case_type: str = ""
@@ -27,6 +29,8 @@ class CaseFilter:
     include_closed: bool = False
     supervised: bool = False  # overdue or escalated
     search: str = ""
+    opened_between: tuple[date, date] | None = None
+    town_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,10 @@ def case_list(
         query = query.where(DisputeCase.closed_on.is_(None))
     if filters.supervised:
         query = query.where(DisputeCase.overdue | DisputeCase.escalated)
+    if filters.opened_between is not None:
+        query = query.where(DisputeCase.opened_on.between(*filters.opened_between))
+    if filters.town_id is not None:
+        query = query.where(DisputeCase.town_id == filters.town_id)
     if filters.search.strip():
         term = filters.search.strip()  # % and _ are searched for as themselves
         query = query.where(
@@ -80,9 +88,18 @@ def case_list(
     return Page(list(rows), page, pages, total)
 
 
-def supervision_list(session: Session, user: User, *, page: int = 1) -> Page:
-    """Escalated and overdue open cases: the coordinators' tracking and supervision (跟踪督办)."""
-    return case_list(session, user, CaseFilter(supervised=True), page=page)
+def supervision_list(
+    session: Session,
+    user: User,
+    filters: CaseFilter = CaseFilter(),
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """Escalated and overdue open cases: the coordinators' tracking and supervision (跟踪督办),
+    narrowed by the other filters given (a period, a town)."""
+    supervised = replace(filters, supervised=True, include_closed=False)
+    return case_list(session, user, supervised, page=page, per_page=per_page)
 
 
 def children(session: Session, case: DisputeCase) -> list[DisputeCase]:

@@ -42,6 +42,7 @@ from rules.disputes import (
     CASE_TYPES,
     FRIDAY_TOPICS,
     INITIAL_STAGES,
+    STAGE_NAMES,
     SUBJECTS,
     Limitation,
     limitation_period,
@@ -113,15 +114,24 @@ def can_see_personal_data(session: Session, user: User, case: DisputeCase) -> bo
     return can_work_on(session, user, case)
 
 
-def get_case(session: Session, actor: User, case_id: int) -> DisputeCase:
-    case = session.get(DisputeCase, case_id)
+def get_case(
+    session: Session, actor: User, case_id: int, *, for_update: bool = False
+) -> DisputeCase:
+    """A case the actor may see, or NotFound. `for_update` locks its row until the commit
+    (PostgreSQL; SQLite writes one at a time anyway), so that two people moving it at the same
+    moment act one after the other and the second sees where the first left it."""
+    case = session.get(
+        DisputeCase, case_id, with_for_update=for_update, populate_existing=for_update
+    )
     if case is None or not can_view(session, actor, case):
         raise _not_found()
     return case
 
 
-def _for_work(session: Session, actor: User, case_id: int) -> DisputeCase:
-    case = get_case(session, actor, case_id)
+def _for_work(
+    session: Session, actor: User, case_id: int, *, for_update: bool = False
+) -> DisputeCase:
+    case = get_case(session, actor, case_id, for_update=for_update)
     if not can_work_on(session, actor, case):
         raise _not_found()
     return case
@@ -239,6 +249,14 @@ class CaseInput:
     named_workers: tuple[WorkerInput, ...] = ()
     documents: tuple[tuple[str, str], ...] = ()  # (kind, title)
     contracts: int = 0  # contract review: how many contracts were submitted
+
+
+def as_applicant(actor: User, data: CaseInput) -> CaseInput:
+    """The case as its opener may open it: a firm opens its own, whatever firm the form or the
+    API call named; staff open it for the firm they chose."""
+    if actor.role == "enterprise":
+        return replace(data, enterprise_id=actor.enterprise_id)
+    return data
 
 
 def _check_input(session: Session, actor: User, data: CaseInput, today: date) -> None:
@@ -664,21 +682,33 @@ def move_case(
     reason: str = "",
     outcome: Outcome = Outcome(),
     announce: bool = True,
+    from_stage: str | None = None,
 ) -> DisputeCase:
     """Move a case to another stage if the rules allow it; the decision and the reason are kept.
 
     A person's move (`actor` given) is a manual move and needs a reason; the tick's own moves
     (`actor` None) record the rule that made them. The outcome's facts are set first, so the
     rules see them; a refused move changes nothing (the caller's savepoint rolls back).
+    `from_stage`, when given, is the stage the mover saw: if the case has moved on since, the
+    move is a Conflict rather than a move from a stage the mover did not see.
     """
     if actor is None:
         case = session.get(DisputeCase, case_id)
         if case is None:
             raise _not_found()
     else:
-        case = _for_work(session, actor, case_id)
+        case = _for_work(session, actor, case_id, for_update=True)
     if case.stage in _FINISHED:
         raise Conflict(N_("This case is closed; it moves no further."))
+    if from_stage is not None and case.stage != from_stage:
+        raise Conflict(
+            N_(
+                "The case moved on meanwhile: it is now at the stage {stage}. Read it again "
+                "and decide the move from there."
+            ),
+            {"stage": {"msgid": STAGE_NAMES[case.stage], "params": {}}},
+            field="from_stage",
+        )
     _check_outcome(outcome, today)
     for name, value in outcome.set_fields().items():
         setattr(case, name, value.strip() if isinstance(value, str) else value)

@@ -154,7 +154,7 @@ def new_case():
         data = services.CaseInput(
             case_type=form.case_type.data,
             subject=form.subject.data,
-            enterprise_id=current_user.enterprise_id if firm else (form.enterprise_id.data or None),
+            enterprise_id=form.enterprise_id.data or None,
             counterparty_id=form.counterparty_id.data or None,
             counterparty_name=form.counterparty_name.data or "",
             summary=form.summary.data or "",
@@ -167,6 +167,7 @@ def new_case():
             documents=documents,
             contracts=form.contracts.data or 0,
         )
+        data = services.as_applicant(current_user, data)
         with attempt(form) as failed:
             case = services.open_case(db_session(), current_user, data, today=today)
         if not failed:
