@@ -62,6 +62,7 @@ ITEMS = [
     NavItem("decisions.parameters", _l("Rule parameters"), frozenset({"coordinator"})),
     NavItem("decisions.log", _l("Decision log"), frozenset({"coordinator"})),
     NavItem("admin.outbox", _l("Mail outbox"), frozenset({"coordinator"})),
+    NavItem("admin.audit", _l("Audit trail"), frozenset({"coordinator"})),
 ]
 
 

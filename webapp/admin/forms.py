@@ -5,8 +5,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from programs.accounts.models import ROLES
 from programs.directory.models import Chamber, Consultant, Enterprise, School
@@ -101,3 +116,23 @@ class RejectForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something (carries only the CSRF token)."""
+
+
+class AuditFilterForm(FlaskForm):
+    """Narrow the audit trail (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    actor = StringField(_l("Changed by"), validators=[Optional(), Length(max=60)])
+    subject_type = SelectField(_l("Record kind"), validators=[Optional()])
+    subject_id = IntegerField(
+        _l("Record number"), validators=[Optional(), NumberRange(min=1, max=2_147_483_647)]
+    )
+    start_on = DateField(_l("From day"), validators=[Optional()])
+    end_on = DateField(_l("To day"), validators=[Optional()])
+
+    def validate_end_on(self, field: DateField) -> None:
+        if field.data and self.start_on.data and field.data < self.start_on.data:
+            raise ValidationError(_l("The last day comes before the first."))

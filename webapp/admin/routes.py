@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from programs import audit_log
 from programs.accounts import queries, services
 from programs.accounts.models import ACCOUNT_STATUSES, ROLES
 from programs.decisions import services as decisions
@@ -12,7 +13,7 @@ from programs.errors import NotFound
 from programs.i18n import N_
 from programs.notifications.models import OutboundMail
 from webapp.access import roles_required
-from webapp.admin.forms import ActionForm, NewUserForm, RejectForm
+from webapp.admin.forms import ActionForm, AuditFilterForm, NewUserForm, RejectForm
 from webapp.extensions import t
 from webapp.requests import attempt, db_session
 
@@ -167,3 +168,44 @@ def mail(mail_id: int):
     if found is None:
         abort(404)
     return render_template("admin/mail.html", mail=found)
+
+
+@bp.route("/audit")
+@roles_required("coordinator")
+def audit():
+    """The audit trail: who changed what and when, newest first, filtered in the database."""
+    session = db_session()
+    form = AuditFilterForm(request.args)
+    form.action.choices = [
+        ("", t(N_("All"))),
+        *sorted(
+            ((code, t(label)) for code, label in audit_log.ACTIONS.items()), key=lambda c: c[1]
+        ),
+    ]
+    form.subject_type.choices = [("", t(N_("All")))] + [
+        (kind, t(audit_log.SUBJECTS[kind]) if kind in audit_log.SUBJECTS else kind)
+        for kind in audit_log.subject_types(session)
+    ]
+    valid = form.validate() if request.args else True
+    found = (
+        audit_log.AuditFilter(
+            action=form.action.data or "",
+            actor=form.actor.data or "",
+            subject_type=form.subject_type.data or "",
+            subject_id=form.subject_id.data,
+            start_on=form.start_on.data,
+            end_on=form.end_on.data,
+        )
+        if valid
+        else audit_log.AuditFilter()
+    )
+    page = audit_log.entries(session, found, request.args.get("page", 1, type=int))
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        page=page,
+        actions=audit_log.ACTIONS,
+        subjects=audit_log.SUBJECTS,
+        details=audit_log.details,
+        valid=valid,
+    ), (200 if valid else 422)

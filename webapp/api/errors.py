@@ -149,6 +149,15 @@ PROBLEM_MESSAGES = {
     "enum": N_("Give one of: {expected}."),
     "string_pattern_mismatch": N_("This text holds a character that cannot be stored."),
     "json_invalid": N_("This is not valid JSON."),
+    "decimal_type": N_("Give a number."),
+    "decimal_parsing": N_("Give a number."),
+    "finite_number": N_("Give a number."),
+    "decimal_max_places": N_("Give at most {decimal_places} decimal places."),
+    "decimal_max_digits": N_("Give at most {max_digits} digits."),
+    "decimal_whole_digits": N_("Give at most {whole_digits} digits before the decimal point."),
+    "datetime_parsing": N_("Give a date and time as YYYY-MM-DDTHH:MM."),
+    "datetime_type": N_("Give a date and time as YYYY-MM-DDTHH:MM."),
+    "base64_decode": N_("This is not valid base64."),
 }
 
 
