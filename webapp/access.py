@@ -23,6 +23,7 @@ def roles_required(*roles: str) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]  (for the tests)
         return wrapped  # type: ignore[return-value]
 
     return decorator
