@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from programs.accounts.models import User
@@ -167,6 +167,84 @@ def not_ready(session: Session, today: date) -> list[Visit]:
         .order_by(StudySession.on)
     )
     return [v for v in rows if v.safety_plan is None]
+
+
+@dataclass(frozen=True)
+class VisitFilter:
+    """What a list of visits shows: the visits whose day falls `between` (first and last
+    day), of schools in `town_id`, with a `status`, of one `school_id` (each when given)."""
+
+    between: tuple[date, date] | None = None
+    town_id: int | None = None
+    status: str | None = None
+    school_id: int | None = None
+
+
+def visits_for(
+    session: Session, user: User, filters: VisitFilter, *, offset: int = 0, limit: int = 50
+) -> tuple[int, list[Visit]]:
+    """The visits the user may see (as `visit_for` decides one by one), filtered, in time
+    order, a page of them: the total and the rows."""
+    stmt = select(Visit).join(StudySession, Visit.session_id == StudySession.id)
+    if user.role == "school":
+        stmt = stmt.where(Visit.school_id == user.school_id)
+    elif user.role == "instructor" and user.instructor_id is not None:
+        stmt = stmt.where(StudySession.instructors.any(Instructor.id == user.instructor_id))
+    elif user.role not in ("coordinator", "instructor"):
+        return 0, []
+    if filters.between is not None:
+        stmt = stmt.where(StudySession.on.between(*filters.between))
+    if filters.town_id is not None:
+        stmt = stmt.where(Visit.school.has(School.town_id == filters.town_id))
+    if filters.status is not None:
+        stmt = stmt.where(Visit.status == filters.status)
+    if filters.school_id is not None:
+        stmt = stmt.where(Visit.school_id == filters.school_id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.options(
+            selectinload(Visit.school),
+            selectinload(Visit.session),
+            selectinload(Visit.activities),
+            selectinload(Visit.safety_plan),
+        )
+        .order_by(StudySession.on, StudySession.slot, Visit.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, list(rows)
+
+
+def change_requests(
+    session: Session,
+    *,
+    status: str | None = "open",
+    between: tuple[date, date] | None = None,
+    town_id: int | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[int, list[ChangeRequest]]:
+    """Schools' change requests (open ones unless another status or None is given), of visits
+    whose day falls `between` and of schools in `town_id`, oldest first: the total and a page."""
+    stmt = select(ChangeRequest).join(Visit, ChangeRequest.visit_id == Visit.id)
+    if status is not None:
+        stmt = stmt.where(ChangeRequest.status == status)
+    if between is not None:
+        stmt = stmt.where(Visit.session.has(StudySession.on.between(*between)))
+    if town_id is not None:
+        stmt = stmt.where(Visit.school.has(School.town_id == town_id))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.options(
+            selectinload(ChangeRequest.visit).selectinload(Visit.session),
+            selectinload(ChangeRequest.visit).selectinload(Visit.school),
+            selectinload(ChangeRequest.proposed_session),
+        )
+        .order_by(ChangeRequest.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, list(rows)
 
 
 def open_changes(session: Session) -> list[ChangeRequest]:

@@ -319,22 +319,22 @@ def _day_fact(
     }
 
 
-def _other_visits(session: Session, school_id: int, exclude: int | None) -> list[Visit]:
+def _other_visits(session: Session, school_id: int, *exclude: int | None) -> list[Visit]:
     stmt = (
         select(Visit).join(StudySession).where(Visit.school_id == school_id, Visit.status.in_(LIVE))
     )
-    if exclude is not None:
-        stmt = stmt.where(Visit.id != exclude)
+    if ids := [i for i in exclude if i is not None]:
+        stmt = stmt.where(Visit.id.not_in(ids))
     return list(session.scalars(stmt))
 
 
-def _seats_taken(session: Session, session_id: int, exclude: int | None = None) -> int:
+def _seats_taken(session: Session, session_id: int, *exclude: int | None) -> int:
     """Seats taken by live visits, counted in the database (the ORM collection may be stale)."""
     stmt = select(func.coalesce(func.sum(Visit.students), 0)).where(
         Visit.session_id == session_id, Visit.status.in_(LIVE)
     )
-    if exclude is not None:
-        stmt = stmt.where(Visit.id != exclude)
+    if ids := [i for i in exclude if i is not None]:
+        stmt = stmt.where(Visit.id.not_in(ids))
     return session.scalar(stmt) or 0
 
 
@@ -377,11 +377,12 @@ def _visit_facts(
     *,
     by_coordinator: bool,
     exclude_visit: int | None,
+    leaving: int | None,
     today: date,
 ) -> list[dict[str, Any]]:
     school_year = school_year_of(row.on)
-    taken = _seats_taken(session, row.id, exclude_visit)
-    others = _other_visits(session, school.id, exclude_visit)
+    taken = _seats_taken(session, row.id, exclude_visit, leaving)
+    others = _other_visits(session, school.id, exclude_visit, leaving)
     same_month = [
         v for v in others if (v.session.on.year, v.session.on.month) == (row.on.year, row.on.month)
     ]
@@ -449,20 +450,8 @@ class Checked:
         decisions.log(session, self.group, actor=actor, subject=visit)
 
 
-def check_visit(
-    session: Session,
-    actor: User | None,
-    data: VisitInput,
-    *,
-    exclude_visit: int | None = None,
-    today: date | None = None,
-) -> Checked:
-    """Ask the rules whether this group may come to this session (nothing is written)."""
-    today = today or shanghai_today()
-    row = _get(session, StudySession, data.session_id)
-    if row.status != "open":
-        raise DomainError(N_("This session was cancelled; choose another."), field="session_id")
-    school = _get(session, School, data.school_id)
+def _group_of(session: Session, data: VisitInput) -> list[Activity]:
+    """The activities a group asks for, once its counts are in bounds."""
     activities = [_get(session, Activity, a) for a in dict.fromkeys(data.activity_ids)]
     if not 1 <= len(activities) <= 2:
         raise DomainError(N_("Choose one or two activities."), field="activity_ids")
@@ -470,6 +459,28 @@ def check_visit(
         raise DomainError(N_("Enter the number of students, 1 to 1,000."), field="students")
     if not 0 <= data.teachers <= 200:
         raise DomainError(N_("Enter the number of accompanying teachers."), field="teachers")
+    return activities
+
+
+def check_visit(
+    session: Session,
+    actor: User | None,
+    data: VisitInput,
+    *,
+    exclude_visit: int | None = None,
+    leaving: int | None = None,
+    today: date | None = None,
+) -> Checked:
+    """Ask the rules whether this group may come to this session (nothing is written).
+
+    `exclude_visit` is the visit being moved (not counted against itself); `leaving` another
+    visit that gives up its seats at the same time (the other half of a swap)."""
+    today = today or shanghai_today()
+    row = _get(session, StudySession, data.session_id)
+    if row.status != "open":
+        raise DomainError(N_("This session was cancelled; choose another."), field="session_id")
+    school = _get(session, School, data.school_id)
+    activities = _group_of(session, data)
     plan = plan_of(session, school, school_year_of(row.on))
     grade = data.grade or plan.grade
     base = row.base
@@ -491,6 +502,7 @@ def check_visit(
             grade,
             by_coordinator=actor is not None and actor.role == "coordinator",
             exclude_visit=exclude_visit,
+            leaving=leaving,
             today=today,
         ),
         parameters=decisions.live_parameters(session, "study_visit"),
@@ -563,10 +575,27 @@ def request_visit(
     return visit
 
 
-def join_waitlist(session: Session, actor: User, data: VisitInput) -> WaitlistEntry:
-    """Wait for a seat in a full session; seats that free up go to the least-covered first."""
+def join_waitlist(
+    session: Session, actor: User, data: VisitInput, *, today: date | None = None
+) -> WaitlistEntry:
+    """Wait for a seat in a full session; seats that free up go to the least-covered first.
+
+    Only a session still to come, open to the school, and too full for the group: one with room
+    is asked for instead."""
     _may_act_for_school(actor, data.school_id)
     row = _get(session, StudySession, data.session_id)
+    if row.kind == "touring" and row.touring_school_id != data.school_id:
+        raise NotFound(N_("The page you asked for does not exist."))
+    if row.status != "open" or row.on < (today or shanghai_today()):
+        raise DomainError(
+            N_("This session can no longer be booked; choose another."), field="session_id"
+        )
+    _group_of(session, data)
+    if row.seats - _seats_taken(session, row.id) >= data.students:
+        raise DomainError(
+            N_("This session still has room for the group: ask for it instead."),
+            field="session_id",
+        )
     existing = session.scalar(
         select(WaitlistEntry).where(
             WaitlistEntry.session_id == row.id,
@@ -733,12 +762,19 @@ def swap_visits(
     """Exchange the sessions of two visits; both must pass every rule in their new place."""
     _require_coordinator(actor)
     first, second = _lock_visit(session, first_id), _lock_visit(session, second_id)
+    if first.status not in LIVE or second.status not in LIVE:
+        raise DomainError(N_("A cancelled visit cannot be moved."))
     if first.session_id == second.session_id:
         raise DomainError(N_("The two visits are in the same session."))
     a, b = first.session_id, second.session_id
-    # Check each in the other's session as if the other had already left it.
-    first_check = check_visit(session, actor, _input_of(first, b), exclude_visit=second.id)
-    second_check = check_visit(session, actor, _input_of(second, a), exclude_visit=first.id)
+    # Check each in the other's session as if the other had already left it; neither counts
+    # against itself (its school's visits this month and year).
+    first_check = check_visit(
+        session, actor, _input_of(first, b), exclude_visit=first.id, leaving=second.id
+    )
+    second_check = check_visit(
+        session, actor, _input_of(second, a), exclude_visit=second.id, leaving=first.id
+    )
     refused = Refused.from_decisions(
         first_check.day, first_check.group, second_check.day, second_check.group
     )
@@ -884,6 +920,15 @@ def request_change(
         raise DomainError(
             N_("Choose the session you would rather have."), field="proposed_session_id"
         )
+    if not cancel:
+        proposed = _get(session, StudySession, proposed_session_id)
+        if proposed.id == visit.session_id:
+            raise DomainError(N_("Choose a different session."), field="proposed_session_id")
+        if proposed.status != "open" or proposed.on < shanghai_today():
+            raise DomainError(
+                N_("This session can no longer be booked; choose another."),
+                field="proposed_session_id",
+            )
     change = ChangeRequest(
         visit_id=visit.id,
         proposed_session_id=None if cancel else proposed_session_id,
