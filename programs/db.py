@@ -87,13 +87,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WRITE = "fengqiao_write"  # an execution option: this transaction is going to write
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A transaction that will write takes the write lock at once (BEGIN IMMEDIATE), waiting its
+    # turn behind the busy timeout. A plain BEGIN would read first and then fail ("database is
+    # locked") the moment another writer had committed since its snapshot: with two people
+    # booking the last seat, one of them would get a server error instead of an answer.
+    immediate = connection.get_execution_options().get(WRITE)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout like PostgreSQL's waits."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -122,9 +134,14 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit when the block ends normally, roll back on any exception."""
+    def transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """One unit of work: commit when the block ends normally, roll back on any exception.
+
+        `write`: the work will write, so on SQLite it waits for the write lock at the start
+        rather than failing half-way when another writer got there first."""
         session = self.sessionmaker()
+        if write:
+            session.connection(execution_options={WRITE: True})
         try:
             yield session
             session.commit()

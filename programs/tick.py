@@ -64,7 +64,7 @@ def run(database: Database, settings: Settings, today: date) -> TickReport:
     """Run every task, each in its own transaction, then retry mail that failed to go."""
     results = {}
     for name in sorted(_tasks):
-        with database.transaction() as session:
+        with database.transaction(write=True) as session:
             results[name] = _tasks[name](session, today, settings)
     sent = deliver_pending(database, settings.smtp, retry_failed=True)
     return TickReport(results, sent)

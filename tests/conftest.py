@@ -94,7 +94,8 @@ def empty_database(kind: str, folder: Path) -> Iterator[Engine]:
         admin = create_engine(PG_URL)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{name}"'))
-        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={name}"})
+        # The schema in the address itself, so that another process (a live server) can use it.
+        engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{name}")
 
         def drop() -> None:
             with admin.begin() as conn:

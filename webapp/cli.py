@@ -76,7 +76,7 @@ def demo_data() -> None:
     settings = _settings()
     database = _database(settings)
     _require_schema(database)
-    with database.transaction() as session:
+    with database.transaction(write=True) as session:
         report = demo.load(session)
     added = ", ".join(f"{name} +{n}" for name, n in report.added.items())
     click.echo(f"demo city {demo.CITY}: {added}")
@@ -166,7 +166,7 @@ def plan_study_tours(term_code: str, apply_: bool, today_text: str | None) -> No
     except DomainError as error:
         click.echo(translate(error.msgid, "zh_Hans", error.params), err=True)
         sys.exit(2)
-    with database.transaction() as session:
+    with database.transaction(write=True) as session:
         coordinator = session.scalar(
             select(User)
             .where(User.role == "coordinator", User.status == "active")
@@ -332,7 +332,7 @@ def create_user(
     database = _database(_settings())
     _require_schema(database)
     try:
-        with database.transaction() as session:
+        with database.transaction(write=True) as session:
             services.create_user(
                 session,
                 actor=None,

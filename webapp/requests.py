@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, Response, current_app, flash, g
+from flask import Flask, Response, current_app, flash, g, request
 from sqlalchemy.orm import Session
 
-from programs.db import Database
+from programs.db import WRITE, Database
 from programs.errors import DomainError
 from programs.i18n import translate
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def database() -> Database:
@@ -28,6 +30,10 @@ def db_session() -> Session:
     """This request's session, opened on first use."""
     if "db_session" not in g:
         g.db_session = database().sessionmaker()
+        if request.method not in SAFE_METHODS:
+            # A request that may write says so up front (SQLite then locks for writing at the
+            # start, so concurrent writers queue instead of failing; PostgreSQL ignores it).
+            g.db_session.connection(execution_options={WRITE: True})
     return g.db_session
 
 

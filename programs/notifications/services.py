@@ -9,6 +9,7 @@ from email.utils import formataddr, make_msgid
 from typing import Any
 
 from sqlalchemy import event, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from programs.accounts.models import User
@@ -89,7 +90,7 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
 
 def _claim(db: Database, mail_id: int, ready: tuple[str, ...]) -> OutboundMail | None:
     """Take one mail for sending; the conditional update makes two senders never send it twice."""
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         claimed = session.execute(
             update(OutboundMail)
             .where(OutboundMail.id == mail_id, OutboundMail.status.in_(ready))
@@ -122,7 +123,7 @@ def deliver_pending(db: Database, smtp: SmtpSettings, *, retry_failed: bool = Fa
     what failed. Returns how many mails were sent.
     """
     ready = ("pending", "failed") if retry_failed else ("pending",)
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         ids = session.scalars(
             select(OutboundMail.id)
             .where(OutboundMail.status.in_(ready), OutboundMail.attempts < MAX_ATTEMPTS)
@@ -146,7 +147,7 @@ def deliver_pending(db: Database, smtp: SmtpSettings, *, retry_failed: bool = Fa
         else:
             values = {"status": "sent", "sent_at": utcnow(), "last_error": ""}
             sent += 1
-        with db.transaction() as session:
+        with db.transaction(write=True) as session:
             session.execute(update(OutboundMail).where(OutboundMail.id == mail_id).values(**values))
     return sent
 
@@ -162,7 +163,12 @@ def deliver_after_commit(db: Database, smtp: SmtpSettings) -> None:
         if session.in_nested_transaction():
             return
         if session.info.pop(_QUEUED, False):
-            deliver_pending(db, smtp)
+            try:
+                deliver_pending(db, smtp)
+            except SQLAlchemyError:
+                # The work is committed; the mail stays queued and the tick sends it. A busy
+                # database must not turn a saved booking into an error page.
+                log.exception("mail delivery after commit failed; the tick will retry")
 
     def _after_rollback(session: Session, previous: Any) -> None:
         if previous.parent is None:

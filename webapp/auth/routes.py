@@ -59,7 +59,7 @@ def login():
             # Counted in a transaction of its own, once this refused request's (which the
             # commit point rolls back) has ended: it wrote nothing to keep.
             db_session().rollback()
-            with database().transaction() as log:
+            with database().transaction(write=True) as log:
                 throttle.record(log, form.username.data, address, succeeded=False, now=now)
     return render_template("auth/login.html", form=form), status
 
