@@ -238,9 +238,11 @@ def report(
         data = program_report(session, period, town_id, today=today, locale=locale)
         pdf = program_report_pdf(data, locale)
     target = Path(out_path)
-    partial = target.with_name(target.name + ".part")
+    # Written beside the target under a hidden name, then renamed: a reader (or a kill) never
+    # meets half a report under the report's name.
+    partial = target.with_name(f".{target.name}.part")
     partial.write_bytes(pdf)
-    partial.replace(target)  # a reader never sees half a file
+    partial.replace(target)
     click.echo(
         f"{target}: {len(pdf) // 1024} KB, {period.code}, {len(data.problems)} data problems"
     )

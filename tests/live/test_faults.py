@@ -1,0 +1,115 @@
+"""Faults: a process killed at any moment leaves no half-written plan or file, and a gunicorn
+worker that dies is replaced while the others serve on.
+
+The commands are killed with SIGKILL (no clean-up runs) at moments spread over their work; the
+invariant must hold whenever the kill lands: all of the work or none of it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from programs.audit import AuditEntry
+from programs.study_tours.models import PlanDraft, Visit
+from tests.live.conftest import BIN
+
+KILL_AFTER = (0.3, 0.6, 0.9, 1.2, 1.6, 2.5)  # seconds; the last ones usually let it finish
+
+
+def _run_killed(real_server, arguments: list[str], after: float) -> int | None:
+    """Run `fengqiao …` against the server's database; kill it after `after` seconds (if it is
+    still running). Its exit code, or None when it was killed."""
+    process = subprocess.Popen(
+        [str(BIN / "fengqiao"), *arguments],
+        env=real_server.environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        return process.wait(after)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+        return None
+
+
+def _plan_state(real_server) -> tuple[int, int, int | None]:
+    """Plans drafted, the planner's draft visits, and how many visits the newest plan's
+    application says it created (None when it was not applied)."""
+    with real_server.database.transaction() as session:
+        drafts = session.scalar(select(func.count()).select_from(PlanDraft))
+        visits = session.scalar(
+            select(func.count()).where(Visit.source == "planner", Visit.status == "draft")
+        )
+        newest = session.scalar(select(PlanDraft).order_by(PlanDraft.id.desc()).limit(1))
+        applied = None
+        if newest is not None and newest.applied_at is not None:
+            entry = session.scalar(
+                select(AuditEntry).where(
+                    AuditEntry.action == "plan.applied", AuditEntry.subject_id == newest.id
+                )
+            )
+            applied = entry.data["created"]
+    return drafts, visits, applied
+
+
+def test_a_plan_applied_is_all_there_or_not_there_whenever_killed(real_server):
+    finished = 0
+    for after in KILL_AFTER:
+        drafts, visits, _applied = _plan_state(real_server)
+        _run_killed(real_server, ["plan-study-tours", "--term", "2027-spring", "--apply"], after)
+        now_drafts, now_visits, applied = _plan_state(real_server)
+        if now_drafts == drafts:
+            assert now_visits == visits, f"killed after {after}s: visits without their plan"
+        else:  # the plan landed: drafted, applied, and every visit it made is there
+            assert now_drafts == drafts + 1 and applied == now_visits > 0, after
+            finished += 1
+    assert finished >= 1  # the check also saw the whole plan land
+
+
+def test_a_report_killed_while_written_leaves_no_half_file(real_server, tmp_path):
+    target = tmp_path / "2026.pdf"
+    complete = 0
+    for after in KILL_AFTER:
+        code = _run_killed(real_server, ["report", "--period", "2026", "--out", str(target)], after)
+        if target.exists():
+            data = target.read_bytes()
+            assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+            complete += code == 0
+            target.unlink()
+    assert complete >= 1
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
+
+
+def _workers(master: int) -> set[int]:
+    found = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
+    return {int(pid) for pid in found.stdout.split()}
+
+
+def test_a_crashed_worker_is_replaced_and_the_others_serve_on(real_server):
+    if real_server.kind != "postgresql":
+        pytest.skip("the development server has no workers; gunicorn runs on PostgreSQL")
+    headers = real_server.bearer("coordinator")
+    before = _workers(real_server.process.pid)
+    assert len(before) == 3
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)
+    answers = [
+        requests.get(f"{real_server.url}/api/v1/me", headers=headers, timeout=30).status_code
+        for _ in range(30)
+    ]
+    assert answers == [200] * 30
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now = _workers(real_server.process.pid)
+        if len(now) == 3 and victim not in now:
+            break
+        time.sleep(0.2)
+    assert len(now) == 3 and victim not in now
