@@ -81,9 +81,9 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server stopped: {self.log.read_text()[-3000:]}")
             try:
-                if requests.get(f"{self.url}/login", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/login", timeout=10).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not up yet, or busy starting its workers
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"the server did not answer: {self.log.read_text()[-3000:]}")
