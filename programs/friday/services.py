@@ -51,8 +51,15 @@ PREFERRED_MAX = 4
 HORIZON_DAYS = 120  # how far ahead a preferred Friday may be
 
 
-def _get(session: Session, model: type, ident: int | None) -> Any:
-    found = session.get(model, ident) if ident is not None else None
+def _get(session: Session, model: type, ident: int | None, *, lock: bool = False) -> Any:
+    """A record by id, or NotFound. `lock` holds its row until the commit (PostgreSQL; SQLite
+    writes one transaction at a time), so that two bookings counting the same consultant's
+    Friday or the same request act one after the other."""
+    found = (
+        session.get(model, ident, with_for_update=lock, populate_existing=lock)
+        if ident is not None
+        else None
+    )
     if found is None:
         raise NotFound(N_("The page you asked for does not exist."))
     return found
@@ -687,10 +694,10 @@ def book_visit(
 ) -> FridayVisit:
     """Put a request on a Friday with a consultant, if the rules allow; the decision is kept."""
     _may_book(actor, consultant_id)
-    request = _get(session, FridayRequest, request_id)
+    request = _get(session, FridayRequest, request_id, lock=True)
     if request.status in ("done", "cancelled"):
         raise Conflict(N_("This request is already closed."))
-    consultant = _get(session, Consultant, consultant_id)
+    consultant = _get(session, Consultant, consultant_id, lock=True)
     decision = check_visit(session, request, consultant, on, actor=actor, today=today)
     _refuse_if(decision)
     visit = FridayVisit(
@@ -726,7 +733,7 @@ def move_visit(
     _may_book(actor, visit.consultant_id)
     if visit.status not in ("draft", "published"):
         raise Conflict(N_("This visit can no longer be changed."))
-    consultant = _get(session, Consultant, consultant_id or visit.consultant_id)
+    consultant = _get(session, Consultant, consultant_id or visit.consultant_id, lock=True)
     if actor.role != "coordinator" and consultant.id != visit.consultant_id:
         raise NotFound(N_("The page you asked for does not exist."))
     decision = check_visit(

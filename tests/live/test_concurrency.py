@@ -6,23 +6,29 @@ no lost update. Outcomes only — never speeds."""
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 
 import requests
 from sqlalchemy import func, select
 
 from calendars import today as shanghai_today
+from calendars import workdays
 from programs.accounts.models import User
-from programs.directory.models import School
+from programs.demo import DEMO_PASSWORD
+from programs.directory.models import Consultant, School
 from programs.disputes import services as dispute_services
 from programs.disputes.models import CaseTransition, DisputeCase
 from programs.disputes.services import CaseInput
+from programs.friday import services as friday_services
+from programs.friday.models import FridayRequest, FridayVisit
 from programs.study_tours import services as study_services
 from programs.study_tours.models import Activity, Instructor, StudySession, Visit
 
 CLIENTS = 8
+_TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 def _all_at_once(calls):
@@ -131,3 +137,86 @@ def test_a_case_moved_by_several_people_at_once_moves_once(real_server):
         )
         assert case.stage == "mediation" and moves == 1
         assert len(case.transitions) == before + 1
+
+
+def _signed_in(real_server, username: str) -> requests.Session:
+    """A browser-like session signed in through the login form."""
+    browser = requests.Session()
+    page = browser.get(f"{real_server.url}/login", timeout=60).text
+    answer = browser.post(
+        f"{real_server.url}/login",
+        data={
+            "csrf_token": _TOKEN.search(page).group(1),
+            "username": username,
+            "password": DEMO_PASSWORD,
+        },
+        timeout=60,
+        allow_redirects=False,
+    )
+    assert answer.status_code == 302, answer.text[:500]
+    return browser
+
+
+def test_a_consultants_last_friday_slot_goes_to_one_request(real_server):
+    """Through the pages, as coordinators work: each books another firm's request for the same
+    consultant on the same Friday, where one slot is left."""
+    on = next(
+        day
+        for day in (date(2027, 5, 7) + timedelta(weeks=n) for n in range(20))
+        if workdays.day_info(day).working
+    )
+    with real_server.database.transaction() as session:
+        coordinator = _user(session, "coordinator")
+        consultant = session.scalar(
+            select(Consultant).where(Consultant.active).order_by(Consultant.id)
+        )
+        consultant.visits_per_friday = 1
+        session.flush()
+        candidates = session.scalars(
+            select(FridayRequest)
+            .where(FridayRequest.status == "open", FridayRequest.kind == "enterprise")
+            .order_by(FridayRequest.id)
+        ).all()
+        ready = [
+            r.id
+            for r in candidates
+            if not friday_services.check_visit(
+                session, r, consultant, on, actor=coordinator, today=shanghai_today()
+            ).is_refused
+        ][:CLIENTS]
+        consultant_id = consultant.id
+    assert len(ready) == CLIENTS
+    browsers = [_signed_in(real_server, "coordinator") for _ in ready]
+    tokens = [
+        _TOKEN.search(b.get(f"{real_server.url}/friday/requests/{r}", timeout=60).text).group(1)
+        for b, r in zip(browsers, ready, strict=True)
+    ]
+
+    def book(browser, request_id, token):
+        return lambda: browser.post(
+            f"{real_server.url}/friday/requests/{request_id}",
+            data={
+                "csrf_token": token,
+                "action": "book",
+                "book-consultant_id": consultant_id,
+                "book-on": on.isoformat(),
+            },
+            timeout=60,
+            allow_redirects=False,
+        )
+
+    answers = _all_at_once([book(b, r, t) for b, r, t in zip(browsers, ready, tokens, strict=True)])
+    statuses = [a.status_code for a in answers]
+    assert statuses.count(302) == 1, statuses
+    assert set(statuses) - {302} == {422}
+    refused = next(a for a in answers if a.status_code == 422)
+    assert "上限" in refused.text or "已满" in refused.text or "visits_per_friday" in refused.text
+    with real_server.database.transaction() as session:
+        booked = session.scalar(
+            select(func.count()).where(
+                FridayVisit.consultant_id == consultant_id,
+                FridayVisit.on == on,
+                FridayVisit.status != "cancelled",
+            )
+        )
+    assert booked == 1
