@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -30,10 +30,16 @@ def _request_loads() -> tuple:
 
 
 def requests_for(
-    session: Session, actor: User, *, status: str | None = None
+    session: Session,
+    actor: User,
+    *,
+    status: str | None = None,
+    made_between: tuple[datetime, datetime] | None = None,
+    town_id: int | None = None,
 ) -> list[FridayRequest]:
     """The requests the actor may see, newest first: all for a coordinator, a firm's or a
-    chamber's own, the ones a consultant visits."""
+    chamber's own, the ones a consultant visits. `made_between`: made at or after the first
+    instant and before the second; `town_id`: in that town."""
     query = select(FridayRequest).options(*_request_loads())
     if actor.role == "enterprise":
         query = query.where(FridayRequest.enterprise_id == actor.enterprise_id)
@@ -55,6 +61,12 @@ def requests_for(
         return []
     if status:
         query = query.where(FridayRequest.status == status)
+    if made_between is not None:
+        query = query.where(
+            FridayRequest.created_at >= made_between[0], FridayRequest.created_at < made_between[1]
+        )
+    if town_id is not None:
+        query = query.where(FridayRequest.town_id == town_id)
     return list(session.scalars(query.order_by(FridayRequest.created_at.desc()).limit(500)))
 
 
@@ -67,10 +79,16 @@ def open_requests(session: Session) -> list[FridayRequest]:
 
 
 def visits_for(
-    session: Session, actor: User, *, start: date | None = None, end: date | None = None
+    session: Session,
+    actor: User,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    town_id: int | None = None,
+    status: str | None = None,
 ) -> list[FridayVisit]:
     """Visits the actor may see, by date: a consultant's own, a firm's or chamber's published
-    and recorded ones, all for a coordinator."""
+    and recorded ones, all for a coordinator (optionally in one town, of one status)."""
     query = select(FridayVisit).options(
         selectinload(FridayVisit.request).selectinload(FridayRequest.enterprise),
         selectinload(FridayVisit.consultant),
@@ -92,6 +110,14 @@ def visits_for(
         query = query.where(FridayVisit.on >= start)
     if end is not None:
         query = query.where(FridayVisit.on <= end)
+    if town_id is not None:
+        query = query.where(
+            FridayVisit.request_id.in_(
+                select(FridayRequest.id).where(FridayRequest.town_id == town_id)
+            )
+        )
+    if status:
+        query = query.where(FridayVisit.status == status)
     return list(session.scalars(query.order_by(FridayVisit.on, FridayVisit.id)))
 
 

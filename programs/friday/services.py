@@ -96,6 +96,17 @@ class RequestInput:
     counterparty: str = ""
 
 
+def acting_consultant(actor: User, consultant_id: int | None) -> int | None:
+    """The consultant an action is for: a consultant always acts for themself, whatever id the
+    form or the API call named; a coordinator for the one chosen."""
+    return actor.consultant_id if actor.role == "consultant" else consultant_id
+
+
+def acting_firm(actor: User, enterprise_id: int | None) -> int | None:
+    """The firm an action is for: a firm's account always acts for its own firm."""
+    return actor.enterprise_id if actor.role == "enterprise" else enterprise_id
+
+
 def as_requester(actor: User, data: RequestInput) -> RequestInput:
     """The request as its asker may make it: a firm asks for itself and a chamber for itself,
     whatever kind or firm the form or the API call named; others ask as they said."""

@@ -11,12 +11,13 @@ make a signed-in browser call the API.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, g, request
 
 from calendars import today as shanghai_today
+from calendars.workdays import TZ
 from programs.accounts import tokens
 from programs.directory import queries as directory_queries
 from programs.errors import DomainError
@@ -103,6 +104,17 @@ def period_of(query: s.PeriodTownQuery) -> tuple[date, date] | None:
     except DomainError as error:
         raise ApiError(400, "invalid_input", error.msgid, error.params, field="period") from None
     return period.start_on, period.end_on
+
+
+def instants_of(days: tuple[date, date] | None) -> tuple[datetime, datetime] | None:
+    """The instants a span of Shanghai days covers, for records stamped with a time (UTC)."""
+    if days is None:
+        return None
+    first, last = days
+    return (
+        datetime.combine(first, time(), tzinfo=TZ),
+        datetime.combine(last + timedelta(days=1), time(), tzinfo=TZ),
+    )
 
 
 def check_town(town_id: int | None) -> None:

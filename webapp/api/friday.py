@@ -10,8 +10,9 @@ from flask_login import current_user
 from calendars import today as shanghai_today
 from programs.friday import queries as friday_queries
 from programs.friday import services as friday_services
+from programs.i18n import N_
 from webapp.api import schemas as s
-from webapp.api.common import bp, page_of, paging
+from webapp.api.common import bp, check_town, instants_of, page_of, paging, period_of
 from webapp.api.spec import ID, operation
 from webapp.requests import db_session
 
@@ -50,7 +51,7 @@ FRIDAY_ROLES = ("coordinator", "consultant", "enterprise", "chamber")
     bp,
     "GET",
     "/friday/requests",
-    summary="The Friday requests the account may see",
+    summary=N_("The Friday requests the account may see"),
     response=s.RequestsOut,
     query=s.RequestQuery,
     tag="friday",
@@ -58,8 +59,15 @@ FRIDAY_ROLES = ("coordinator", "consultant", "enterprise", "chamber")
 )
 def friday_requests(query: s.RequestQuery) -> s.RequestsOut:
     """All for a coordinator, a firm's or a chamber's own, those a consultant visits; newest
-    first."""
-    found = friday_queries.requests_for(db_session(), current_user, status=query.status)
+    first. `period` is the day the request was made (in Shanghai), `town` its town."""
+    check_town(query.town)
+    found = friday_queries.requests_for(
+        db_session(),
+        current_user,
+        status=query.status,
+        made_between=instants_of(period_of(query)),
+        town_id=query.town,
+    )
     return s.RequestsOut(
         items=[_request_out(r) for r in page_of(found, query)], paging=paging(len(found), query)
     )
@@ -69,7 +77,7 @@ def friday_requests(query: s.RequestQuery) -> s.RequestsOut:
     bp,
     "GET",
     "/friday/requests/" + ID.format("request_id"),
-    summary="One Friday request",
+    summary=N_("One Friday request"),
     response=s.RequestOut,
     tag="friday",
     roles=FRIDAY_ROLES,
@@ -83,7 +91,7 @@ def friday_request(request_id: int) -> s.RequestOut:
     bp,
     "POST",
     "/friday/requests",
-    summary="Ask for a Friday visit or session",
+    summary=N_("Ask for a Friday visit or session"),
     response=s.RequestOut,
     body=s.RequestIn,
     tag="friday",
@@ -119,7 +127,7 @@ def submit_friday_request(body: s.RequestIn) -> s.RequestOut:
     bp,
     "POST",
     "/friday/requests/" + ID.format("request_id") + "/cancel",
-    summary="Withdraw a Friday request that has no visit on the roster",
+    summary=N_("Withdraw a Friday request that has no visit on the roster"),
     response=s.RequestOut,
     body=s.CancelIn,
     tag="friday",
@@ -129,3 +137,9 @@ def submit_friday_request(body: s.RequestIn) -> s.RequestOut:
 def cancel_friday_request(request_id: int, body: s.CancelIn) -> s.RequestOut:
     made = friday_services.cancel_request(db_session(), current_user, request_id, body.reason)
     return _request_out(made)
+
+
+UI_ACTIONS: dict[tuple[str, str | None], str] = {
+    ("friday.new_request", None): "submit_friday_request",
+    ("friday.request_page", "cancel"): "cancel_friday_request",
+}

@@ -27,6 +27,7 @@ from webapp.api import (  # noqa: F401  (their operations register on bp)
     decisions,
     disputes,
     friday,
+    friday_visits,
     study,
     study_plan,
 )

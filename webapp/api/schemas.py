@@ -119,7 +119,7 @@ class FigureOut(BaseModel):
     paging: Page
 
 
-class RequestQuery(PageQuery):
+class RequestQuery(PeriodTownQuery):
     status: RequestStatus | None = None
 
 

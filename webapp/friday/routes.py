@@ -166,8 +166,9 @@ def request_page(request_id: int):
         action = request.form.get("action")
         if current_user.role not in ("coordinator", "consultant", "enterprise", "chamber"):
             abort(403)
-        if current_user.role == "consultant":
-            book_form.consultant_id.data = current_user.consultant_id
+        book_form.consultant_id.data = services.acting_consultant(
+            current_user, book_form.consultant_id.data
+        )
         if action == "book" and current_user.role in ("coordinator", "consultant"):
             if book_form.validate_on_submit():
                 with attempt(book_form, field_prefix="") as failed:
@@ -410,10 +411,8 @@ def studios():
         action = request.form.get("action")
         if action == "open" and current_user.role in ("coordinator", "consultant"):
             if hours_form.validate_on_submit():
-                consultant_id = (
-                    current_user.consultant_id
-                    if current_user.role == "consultant"
-                    else hours_form.consultant_id.data
+                consultant_id = services.acting_consultant(
+                    current_user, hours_form.consultant_id.data
                 )
                 with attempt(hours_form) as failed:
                     services.open_office_hours(
@@ -433,11 +432,7 @@ def studios():
                     return redirect(url_for("friday.studios"))
         elif action == "book" and current_user.role in ("coordinator", "enterprise"):
             if slot_form.validate_on_submit():
-                firm = (
-                    current_user.enterprise_id
-                    if current_user.role == "enterprise"
-                    else slot_form.enterprise_id.data
-                )
+                firm = services.acting_firm(current_user, slot_form.enterprise_id.data)
                 with attempt(slot_form) as failed:
                     services.book_half_hour(
                         session,
@@ -490,11 +485,7 @@ def conflicts():
         (e.id, e.name) for e in directory_queries.active_enterprises(session)
     )
     if form.validate_on_submit():
-        consultant_id = (
-            current_user.consultant_id
-            if current_user.role == "consultant"
-            else form.consultant_id.data
-        )
+        consultant_id = services.acting_consultant(current_user, form.consultant_id.data)
         with attempt(form) as failed:
             services.declare_conflict(
                 session,
