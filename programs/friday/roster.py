@@ -42,11 +42,14 @@ def parse_month(text: str) -> date:
     """ "2026-12" → 2026-12-01; a clear message otherwise."""
     try:
         year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError as error:
         raise DomainError(
             N_("Write the month as year-month, for example 2026-12."), field="month"
         ) from error
+    if not 2000 <= year <= 2099:  # what the calendar knows (and the rules accept)
+        raise DomainError(N_("Choose a month between 2000 and 2099."), field="month")
+    return first
 
 
 def _month_end(month: date) -> date:

@@ -82,7 +82,7 @@ class WorkerIn(s.Strict):
     contact: Annotated[s.Text, Field(max_length=60, description="A phone number.")] = ""
 
 
-class DocumentIn(s.Strict):
+class CaseDocumentIn(s.Strict):
     kind: DocumentKind
     title: Annotated[s.Text, Field(min_length=1, max_length=200)]
 
@@ -122,7 +122,7 @@ class CaseIn(s.Strict):
         max_length=3,
         description="Up to three workers named at intake (a labour dispute).",
     )
-    documents: list[DocumentIn] = Field(
+    documents: list[CaseDocumentIn] = Field(
         default_factory=list, max_length=50, description="The documents received."
     )
 
@@ -131,7 +131,7 @@ def _checked(description: str) -> Any:
     return Field(False, description=description + " True sets the fact; false leaves it as it is.")
 
 
-class MoveIn(s.Strict):
+class CaseMoveIn(s.Strict):
     to_stage: s.Stage
     reason: Annotated[
         s.Text,
@@ -229,7 +229,7 @@ class PartyOut(BaseModel):
     authority: str | None
 
 
-class DocumentOut(BaseModel):
+class CaseDocumentOut(BaseModel):
     id: int
     kind: str
     title: str
@@ -249,7 +249,7 @@ class CaseFullOut(CaseRowOut):
     return_visit_on: date | None
     satisfaction: int | None
     parties: list[PartyOut]
-    documents: list[DocumentOut]
+    documents: list[CaseDocumentOut]
     moves: list[s.MoveOut]
     why: list[s.WhyOut] = Field(
         description="The rules that fired in every decision about the case, newest first: its "
@@ -371,7 +371,7 @@ def _full(case: Any) -> dict[str, Any]:
         "satisfaction": case.satisfaction,
         "parties": parties,
         "documents": [
-            DocumentOut(id=d.id, kind=d.kind, title=d.title, received_on=d.received_on)
+            CaseDocumentOut(id=d.id, kind=d.kind, title=d.title, received_on=d.received_on)
             for d in case.documents
         ],
         "moves": moves,
@@ -524,12 +524,12 @@ def _text(value: str) -> str | None:
     "/disputes/cases/" + ID.format("case_id") + "/move",
     summary=N_("Move a case to another stage"),
     response=CaseFullOut,
-    body=MoveIn,
+    body=CaseMoveIn,
     tag="disputes",
     roles=STAFF,
     errors=(404, 409, 422),
 )
-def move_dispute_case(case_id: int, body: MoveIn) -> CaseFullOut:
+def move_dispute_case(case_id: int, body: CaseMoveIn) -> CaseFullOut:
     """As the move form: the outcome's facts are set, then the rules check the move against the
     type's table of stages and the law behind each step; a refusal (422) names each rule and
     changes nothing. The new stage's day is counted at once. 409 for a closed case, or when the
@@ -644,13 +644,13 @@ def add_dispute_worker(case_id: int, body: WorkerIn) -> CaseFullOut:
     "/disputes/cases/" + ID.format("case_id") + "/documents",
     summary=N_("Add a document to a case's list"),
     response=CaseFullOut,
-    body=DocumentIn,
+    body=CaseDocumentIn,
     tag="disputes",
     roles=STAFF,
     status=201,
     errors=(404,),
 )
-def add_dispute_document(case_id: int, body: DocumentIn) -> CaseFullOut:
+def add_dispute_document(case_id: int, body: CaseDocumentIn) -> CaseFullOut:
     """A document received, by kind and title, on the case's list (the paper file is kept by
     the centre, as on the page: no file is uploaded)."""
     dispute_services.add_document(

@@ -56,6 +56,7 @@ FRIDAY_ROLES = ("coordinator", "consultant", "enterprise", "chamber")
     query=s.RequestQuery,
     tag="friday",
     roles=FRIDAY_ROLES,
+    errors=(404,),
 )
 def friday_requests(query: s.RequestQuery) -> s.RequestsOut:
     """All for a coordinator, a firm's or a chamber's own, those a consultant visits; newest

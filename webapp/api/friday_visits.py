@@ -24,14 +24,14 @@ from webapp.api.spec import ID, operation
 from webapp.requests import db_session
 
 VisitStatus = Literal[tuple(VISIT_STATUSES)]  # type: ignore[valid-type]
-Clock = Annotated[time, Field(description="HH:MM, a half-hour (08:00 … 18:00).")]
+Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, e.g. 09:30")]
 STAFF = ("coordinator", "consultant")
 
 
 # --- Schemas --------------------------------------------------------------------------------------
 
 
-class ProblemOut(BaseModel):
+class VisitProblemOut(BaseModel):
     category: str
     description: str
     solved: bool
@@ -51,7 +51,7 @@ class FridayVisitOut(BaseModel):
     met: str
     minutes: int | None
     notes: str
-    problems: list[ProblemOut]
+    problems: list[VisitProblemOut]
     why: list[s.WhyOut]
 
 
@@ -78,7 +78,7 @@ class MoveVisitIn(s.Strict):
     )
 
 
-class ProblemIn(s.Strict):
+class VisitProblemIn(s.Strict):
     category: s.Category
     description: Annotated[s.Text, Field(max_length=2000)] = ""
     solved: bool = False
@@ -89,7 +89,7 @@ class RecordIn(s.Strict):
     met: Annotated[s.Text, Field(min_length=1, max_length=200)]
     minutes: Annotated[int, Field(ge=1, le=10_000)]
     notes: Annotated[s.Text, Field(max_length=2000)] = ""
-    problems: Annotated[list[ProblemIn], Field(max_length=20, default_factory=list)]
+    problems: Annotated[list[VisitProblemIn], Field(max_length=20, default_factory=list)]
 
 
 class MonthIn(s.Strict):
@@ -122,9 +122,9 @@ class OfficeHoursOut(BaseModel):
     studio_id: int
     consultant_id: int
     on: date
-    starts: time
-    ends: time
-    free: list[time]
+    starts: str = Field(description="HH:MM")
+    ends: str = Field(description="HH:MM")
+    free: list[str] = Field(description="The half-hours still free, HH:MM")
 
 
 class HalfHourIn(s.Strict):
@@ -141,7 +141,7 @@ class BookingOut(BaseModel):
     id: int
     office_hours_id: int
     enterprise_id: int
-    starts: time
+    starts: str = Field(description="HH:MM")
     topic: str
     status: str
 
@@ -182,7 +182,7 @@ def _visit_out(visit: Any) -> FridayVisitOut:
         minutes=visit.minutes,
         notes=visit.notes,
         problems=[
-            ProblemOut(
+            VisitProblemOut(
                 category=p.category,
                 description=p.description,
                 solved=p.solved,
@@ -208,6 +208,10 @@ def _roster_out(row: Any, **counts: int | None) -> RosterOut:
     )
 
 
+def _clock(at: time) -> str:
+    return at.strftime("%H:%M")
+
+
 def _hours_out(hours: Any) -> OfficeHoursOut:
     taken = {b.starts for b in hours.bookings if b.status != "cancelled"}
     return OfficeHoursOut(
@@ -215,9 +219,13 @@ def _hours_out(hours: Any) -> OfficeHoursOut:
         studio_id=hours.studio_id,
         consultant_id=hours.consultant_id,
         on=hours.on,
-        starts=hours.starts,
-        ends=hours.ends,
-        free=[t for t in friday_services.half_hours(hours.starts, hours.ends) if t not in taken],
+        starts=_clock(hours.starts),
+        ends=_clock(hours.ends),
+        free=[
+            _clock(t)
+            for t in friday_services.half_hours(hours.starts, hours.ends)
+            if t not in taken
+        ],
     )
 
 
@@ -226,7 +234,7 @@ def _booking_out(booking: Any) -> BookingOut:
         id=booking.id,
         office_hours_id=booking.office_hours_id,
         enterprise_id=booking.enterprise_id,
-        starts=booking.starts,
+        starts=_clock(booking.starts),
         topic=booking.topic,
         status=booking.status,
     )
@@ -453,8 +461,8 @@ def open_friday_office_hours(body: OfficeHoursIn) -> OfficeHoursOut:
             studio_id=body.studio_id,
             consultant_id=consultant_id,
             on=body.on,
-            starts=body.starts,
-            ends=body.ends,
+            starts=time.fromisoformat(body.starts),
+            ends=time.fromisoformat(body.ends),
         ),
         today=shanghai_today(),
     )
@@ -485,7 +493,7 @@ def book_friday_half_hour(body: HalfHourIn) -> BookingOut:
         db_session(),
         current_user,
         body.office_hours_id,
-        body.starts,
+        time.fromisoformat(body.starts),
         enterprise_id=firm,
         topic=body.topic,
         note=body.note,

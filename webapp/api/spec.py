@@ -164,20 +164,28 @@ def _openapi_path(prefix: str, rule: str) -> tuple[str, list[dict[str, Any]]]:
     return prefix + _CONVERTER.sub(r"{\2}", rule), parameters
 
 
+def _keep(components: dict[str, Any], name: str, definition: dict[str, Any]) -> None:
+    """Add a schema under its class name; two different models of one name would silently
+    describe one with the other, so that fails at once."""
+    if name in components and components[name] != definition:
+        raise RuntimeError(f"two API models are named {name}: rename one")
+    components[name] = definition
+
+
 def _schema(model: type[BaseModel], components: dict[str, Any], mode: str) -> dict[str, Any]:
     schema = model.model_json_schema(
         ref_template="#/components/schemas/{model}", mode=mode, by_alias=True
     )
     for name, definition in schema.pop("$defs", {}).items():
-        components[name] = definition
-    components[model.__name__] = schema
+        _keep(components, name, definition)
+    _keep(components, model.__name__, schema)
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 def _query_parameters(model: type[BaseModel], components: dict[str, Any]) -> list[dict[str, Any]]:
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, definition in schema.pop("$defs", {}).items():
-        components[name] = definition
+        _keep(components, name, definition)
     required = set(schema.get("required", ()))
     out = []
     for name, prop in schema.get("properties", {}).items():
