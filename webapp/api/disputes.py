@@ -49,21 +49,9 @@ Amount = Annotated[
 # --- What comes in -------------------------------------------------------------------------------
 
 
-class CaseListQuery(s.CaseQuery):
-    period: Annotated[
-        str | None,
-        Field(
-            max_length=10,
-            description="The day the case was opened falls in it: 2026-11 (a month), 2026-Q4 "
-            "(a quarter) or 2026 (a year); every day when left out.",
-        ),
-    ] = None
-    town: Annotated[
-        s.Id | None, Field(description="The case's town (its firm's); every town when left out.")
-    ] = None
-
-
 class SupervisionQuery(s.PeriodTownQuery):
+    """The period and town of a case: the day it was opened, its firm's town."""
+
     period: Annotated[
         str | None,
         Field(
@@ -75,6 +63,10 @@ class SupervisionQuery(s.PeriodTownQuery):
     town: Annotated[
         s.Id | None, Field(description="The case's town (its firm's); every town when left out.")
     ] = None
+
+
+class CaseListQuery(s.CaseQuery, SupervisionQuery):
+    """The case list's filters, and the period and town of a case."""
 
 
 class WorkerIn(s.Strict):
