@@ -6,7 +6,6 @@ no lost update. Outcomes only — never speeds."""
 
 from __future__ import annotations
 
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -17,7 +16,6 @@ from sqlalchemy import func, select
 from calendars import today as shanghai_today
 from calendars import workdays
 from programs.accounts.models import User
-from programs.demo import DEMO_PASSWORD
 from programs.directory.models import Consultant, School
 from programs.disputes import services as dispute_services
 from programs.disputes.models import CaseTransition, DisputeCase
@@ -26,9 +24,9 @@ from programs.friday import services as friday_services
 from programs.friday.models import FridayRequest, FridayVisit
 from programs.study_tours import services as study_services
 from programs.study_tours.models import Activity, Instructor, StudySession, Visit
+from tests.live.conftest import CSRF
 
 CLIENTS = 8
-_TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 def _all_at_once(calls):
@@ -139,24 +137,6 @@ def test_a_case_moved_by_several_people_at_once_moves_once(real_server):
         assert len(case.transitions) == before + 1
 
 
-def _signed_in(real_server, username: str) -> requests.Session:
-    """A browser-like session signed in through the login form."""
-    browser = requests.Session()
-    page = browser.get(f"{real_server.url}/login", timeout=60).text
-    answer = browser.post(
-        f"{real_server.url}/login",
-        data={
-            "csrf_token": _TOKEN.search(page).group(1),
-            "username": username,
-            "password": DEMO_PASSWORD,
-        },
-        timeout=60,
-        allow_redirects=False,
-    )
-    assert answer.status_code == 302, answer.text[:500]
-    return browser
-
-
 def test_a_consultants_last_friday_slot_goes_to_one_request(real_server):
     """Through the pages, as coordinators work: each books another firm's request for the same
     consultant on the same Friday, where one slot is left."""
@@ -186,9 +166,9 @@ def test_a_consultants_last_friday_slot_goes_to_one_request(real_server):
         ][:CLIENTS]
         consultant_id = consultant.id
     assert len(ready) == CLIENTS
-    browsers = [_signed_in(real_server, "coordinator") for _ in ready]
+    browsers = [real_server.signed_in("coordinator") for _ in ready]
     tokens = [
-        _TOKEN.search(b.get(f"{real_server.url}/friday/requests/{r}", timeout=60).text).group(1)
+        CSRF.search(b.get(f"{real_server.url}/friday/requests/{r}", timeout=60).text).group(1)
         for b, r in zip(browsers, ready, strict=True)
     ]
 
