@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from programs import audit_log
-from programs.i18n import translate
 from programs.accounts.models import User
 from programs.audit import AuditEntry
+from programs.i18n import translate
 
 ROOT = Path(__file__).resolve().parents[2]
 
