@@ -17,7 +17,9 @@ from programs.accounts.models import User
 from programs.db import Base
 
 ROOT = Path(__file__).resolve().parents[1]
-PERSONAL = re.compile(r"name|birth|id_number|identity|phone|address|gender|sex|photo|email|(^|_)age$")
+PERSONAL = re.compile(
+    r"name|birth|id_number|identity|phone|address|gender|sex|photo|email|(^|_)age$"
+)
 
 # Whose details each such column holds. None of them is a child's.
 WHOSE = {
