@@ -162,3 +162,53 @@ def test_the_server_killed_during_an_import_keeps_all_of_it_or_none(real_server)
         assert found in (0, 1500), (after, found, answers)
         outcomes.append((after, found, answers[0] if answers else None))
     assert outcomes[-1][1] == 1500 and outcomes[-1][2] == 302  # left alone, it imports all
+
+
+def test_the_server_killed_while_a_plan_is_applied_keeps_all_of_it_or_none(real_server):
+    """Through the planner page: a draft is made, then applied while the whole server is
+    killed at moments spread over the work, and started again; the plan is applied whole (with
+    every visit it made) or not at all, and can then be applied again."""
+    outcomes = []
+    for after in (0.1, 0.3, 0.6, 1.0, None):
+        browser = real_server.signed_in("coordinator")
+        page = browser.get(f"{real_server.url}/study/planner?term=2027-spring", timeout=120).text
+        token = CSRF.search(page).group(1)
+        ran = browser.post(
+            f"{real_server.url}/study/planner?term=2027-spring",
+            data={"csrf_token": token, "action": "run"},
+            timeout=300,
+            allow_redirects=False,
+        )
+        assert ran.status_code == 302
+        with real_server.database.transaction() as session:
+            draft_id = session.scalar(select(PlanDraft.id).order_by(PlanDraft.id.desc()).limit(1))
+        answers: list[object] = []
+
+        def apply(browser=browser, token=token, draft_id=draft_id, answers=answers) -> None:
+            try:
+                answers.append(
+                    browser.post(
+                        f"{real_server.url}/study/planner?term=2027-spring",
+                        data={"csrf_token": token, "action": "apply", "draft_id": draft_id},
+                        timeout=300,
+                        allow_redirects=False,
+                    ).status_code
+                )
+            except requests.RequestException as error:  # the server died under it
+                answers.append(type(error).__name__)
+
+        sender = threading.Thread(target=apply)
+        sender.start()
+        if after is not None:
+            time.sleep(after)
+            real_server.kill()
+        sender.join(300)
+        if after is not None:
+            real_server.start()
+        _drafts, visits, applied = _plan_state(real_server)
+        with real_server.database.transaction() as session:
+            landed = session.get(PlanDraft, draft_id).applied_at is not None
+        if landed:
+            assert applied == visits > 0, (after, answers)
+        outcomes.append((after, landed, answers[0] if answers else None))
+    assert outcomes[-1][1] and outcomes[-1][2] == 302  # left alone, it applies
