@@ -319,7 +319,7 @@ class Applied:
 
     created: int
     replaced: int
-    skipped: list[tuple[int, str]]
+    skipped: list[tuple[int, DomainError]]  # (school, why the rules no longer place it)
 
 
 def apply(session: Session, actor: User, draft_id: int, today: date) -> Applied:
@@ -357,7 +357,7 @@ def apply(session: Session, actor: User, draft_id: int, today: date) -> Applied:
     session.flush()
     sessions: dict[tuple[str, str, str, int | None], StudySession] = {}
     created = 0
-    skipped: list[tuple[int, str]] = []
+    skipped: list[tuple[int, DomainError]] = []
     for placement in sorted(placements, key=lambda p: (p["on"], p["slot"], p["school_id"])):
         on = date.fromisoformat(placement["on"])
         key = (
@@ -406,7 +406,7 @@ def apply(session: Session, actor: User, draft_id: int, today: date) -> Applied:
         try:
             visit = services.request_visit(session, actor, data, source="planner", today=today)
         except DomainError as error:
-            skipped.append((placement["school_id"], error.msgid))
+            skipped.append((placement["school_id"], error))
             continue
         decisions.log(session, _planner_decision(placement, draft), actor=actor, subject=visit)
         created += 1

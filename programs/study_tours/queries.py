@@ -57,15 +57,31 @@ def _sessions_stmt():
     )
 
 
-def sessions_between(session: Session, start_on: date, end_on: date) -> list[StudySession]:
-    """Sessions in a period, in time order, with their visits and instructors."""
-    return list(
-        session.scalars(
-            _sessions_stmt()
-            .where(StudySession.on.between(start_on, end_on))
-            .order_by(StudySession.on, StudySession.slot, StudySession.id)
+def sessions_between(
+    session: Session,
+    start_on: date | None,
+    end_on: date | None,
+    *,
+    kind: str | None = None,
+    town_id: int | None = None,
+) -> list[StudySession]:
+    """Sessions in a period (open-ended where a bound is None), in time order, with their
+    visits and instructors; of one kind, or of one town's schools (touring to one of them, or
+    with a live visit of one) when asked."""
+    stmt = _sessions_stmt().order_by(StudySession.on, StudySession.slot, StudySession.id)
+    if start_on is not None:
+        stmt = stmt.where(StudySession.on >= start_on)
+    if end_on is not None:
+        stmt = stmt.where(StudySession.on <= end_on)
+    if kind is not None:
+        stmt = stmt.where(StudySession.kind == kind)
+    if town_id is not None:
+        schools = select(School.id).where(School.town_id == town_id)
+        stmt = stmt.where(
+            StudySession.touring_school_id.in_(schools)
+            | StudySession.visits.any(Visit.school_id.in_(schools) & Visit.status.in_(LIVE))
         )
-    )
+    return list(session.scalars(stmt))
 
 
 def seats_taken(row: StudySession) -> int:

@@ -15,11 +15,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import rules
 from calendars import TZ, day_info
 from calendars import today as shanghai_today
+from calendars.messages import Message, nested
 from programs import audit
 from programs.accounts.models import User
 from programs.calendar import services as calendar_services
@@ -40,6 +42,7 @@ from programs.study_tours.models import (
     Visit,
     WaitlistEntry,
 )
+from programs.study_tours.planning import SLOT_NAMES
 from programs.study_tours.terms import DEFAULT_CLASSES, DEFAULT_GRADE, school_year_of
 
 LIVE = ("draft", "published")
@@ -170,12 +173,38 @@ def _session_times(base: StudyBase, slot: str) -> tuple[time, time]:
     raise DomainError(N_("Choose a morning or afternoon session."), field="slot")
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A day, or one half-day of it, that opening a period passed over, and why."""
+
+    on: date
+    slot: str | None  # None: the whole day
+    code: str  # not_opening_day, holiday, closure (from the calendar), or exists
+    reason: Message
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What opening a period did: the sessions made, and every day or half-day passed over."""
+
+    created: list[StudySession]
+    skipped: list[Skipped]
+
+
 def open_sessions(
     session: Session, actor: User, start_on: date, end_on: date, instructor_ids: list[int]
 ) -> list[StudySession]:
+    """Create the base's half-day sessions on every open day of a period (see `open_period`)."""
+    return open_period(session, actor, start_on, end_on, instructor_ids).created
+
+
+def open_period(
+    session: Session, actor: User, start_on: date, end_on: date, instructor_ids: list[int]
+) -> Opened:
     """Create the base's half-day sessions on every open day of a period (existing ones stay).
 
-    Closed days (not an opening weekday, a public holiday, a closure) get no session. The
+    Closed days (not an opening weekday, a public holiday, a closure) get no session; each is
+    reported with the calendar's reason, like each half-day that has its session already. The
     instructors given are assigned to each new session where they are free that day.
     """
     _require_coordinator(actor)
@@ -183,7 +212,7 @@ def open_sessions(
         raise DomainError(N_("Choose a period of at most 200 days."), field="end_on")
     base = the_base(session)
     open_days = calendar_services.base_open_days(session, base, start_on, end_on)
-    instructors = [_get(session, Instructor, i) for i in instructor_ids]
+    instructors = [_get(session, Instructor, i) for i in dict.fromkeys(instructor_ids)]
     existing = set(
         session.execute(
             select(StudySession.on, StudySession.slot).where(
@@ -193,19 +222,32 @@ def open_sessions(
             )
         ).all()
     )
-    created = []
+    wanted: list[tuple[date, str]] = []
+    skipped: list[Skipped] = []
     day = start_on
     while day <= end_on:
-        if open_days.is_open(day):
-            for entry in base.session_times:
-                if (day, entry["code"]) in existing:
-                    continue
-                created.append(_new_session(session, base, day, entry["code"], "base", None))
-                created[-1].instructors = [
-                    i for i in instructors if instructor_free(session, i, day)
-                ]
+        closed = open_days.why_closed(day)
+        if closed is not None:
+            skipped.append(Skipped(day, None, closed.kind, closed.message))
+        else:
+            for slot in (entry["code"] for entry in base.session_times):
+                if (day, slot) in existing:
+                    skipped.append(Skipped(day, slot, "exists", _open_already(day, slot)))
+                else:
+                    wanted.append((day, slot))
         day += timedelta(days=1)
-    session.flush()
+    created = []
+    try:
+        with session.begin_nested():  # a lost race leaves nothing half-made
+            for on, slot in wanted:
+                row = _new_session(session, base, on, slot, "base", None)
+                row.instructors = [i for i in instructors if instructor_free(session, i, on)]
+                created.append(row)
+            session.flush()
+    except IntegrityError:  # the half-day's unique index: somebody opened it first
+        raise Conflict(
+            N_("Somebody opened sessions in this period at the same moment; open it again.")
+        ) from None
     audit.record(
         session,
         "study_sessions.opened",
@@ -214,7 +256,14 @@ def open_sessions(
         count=len(created),
         period=[start_on.isoformat(), end_on.isoformat()],
     )
-    return created
+    return Opened(created, skipped)
+
+
+def _open_already(on: date, slot: str) -> Message:
+    return Message(
+        N_("The {slot} session of {date} is open already."),
+        {"slot": nested(SLOT_NAMES[slot]), "date": on},
+    )
 
 
 def _new_session(
@@ -246,7 +295,7 @@ def create_touring_session(
     if refused:
         raise refused
     row = _new_session(session, the_base(session), on, slot, "touring", school.id)
-    row.instructors = [_get(session, Instructor, i) for i in instructor_ids]
+    row.instructors = [_get(session, Instructor, i) for i in dict.fromkeys(instructor_ids)]
     session.flush()
     decisions.log(session, decision, actor=actor, subject=row)
     audit.record(session, "study_session.touring", row, actor_id=actor.id, school_id=school.id)
@@ -842,6 +891,11 @@ def publish(session: Session, actor: User, visit_ids: Iterable[int]) -> list[Vis
                 link=f"/study/sessions/{visit.session_id}",
             )
     return published
+
+
+def told_of_publishing(session: Session, visit: Visit) -> list[User]:
+    """The accounts `publish` tells about a visit: the school's, and its session's instructors'."""
+    return _school_users(session, visit.school_id) + _instructor_users(session, visit.session)
 
 
 def cancel_visit(
