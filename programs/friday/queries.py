@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from programs.accounts.models import User
@@ -78,22 +78,17 @@ def open_requests(session: Session) -> list[FridayRequest]:
     return sorted(rows, key=lambda r: (not r.is_follow_up, r.created_at, r.id))
 
 
-def visits_for(
-    session: Session,
+def _visits_query(
     actor: User,
     *,
-    start: date | None = None,
-    end: date | None = None,
-    town_id: int | None = None,
-    status: str | None = None,
-) -> list[FridayVisit]:
-    """Visits the actor may see, by date: a consultant's own, a firm's or chamber's published
-    and recorded ones, all for a coordinator (optionally in one town, of one status)."""
-    query = select(FridayVisit).options(
-        selectinload(FridayVisit.request).selectinload(FridayRequest.enterprise),
-        selectinload(FridayVisit.consultant),
-        selectinload(FridayVisit.problems),
-    )
+    start: date | None,
+    end: date | None,
+    town_id: int | None,
+    status: str | None,
+    consultant_id: int | None,
+) -> Select | None:
+    """The visits the actor may see, filtered; None when the actor sees none."""
+    query = select(FridayVisit)
     if actor.role == "consultant":
         query = query.where(FridayVisit.consultant_id == actor.consultant_id)
     elif actor.role in ("enterprise", "chamber"):
@@ -105,7 +100,7 @@ def visits_for(
             column == mine, FridayVisit.status.in_(("published", "done"))
         )
     elif actor.role != "coordinator":
-        return []
+        return None
     if start is not None:
         query = query.where(FridayVisit.on >= start)
     if end is not None:
@@ -118,7 +113,71 @@ def visits_for(
         )
     if status:
         query = query.where(FridayVisit.status == status)
-    return list(session.scalars(query.order_by(FridayVisit.on, FridayVisit.id)))
+    if consultant_id is not None:
+        query = query.where(FridayVisit.consultant_id == consultant_id)
+    return query
+
+
+def visits_for(
+    session: Session,
+    actor: User,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    town_id: int | None = None,
+    status: str | None = None,
+    consultant_id: int | None = None,
+) -> list[FridayVisit]:
+    """Visits the actor may see, by date: a consultant's own, a firm's or chamber's published
+    and recorded ones, all for a coordinator (optionally in one town, of one status, by one
+    consultant)."""
+    return visits_page(
+        session,
+        actor,
+        start=start,
+        end=end,
+        town_id=town_id,
+        status=status,
+        consultant_id=consultant_id,
+    )[1]
+
+
+def visits_page(
+    session: Session,
+    actor: User,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    town_id: int | None = None,
+    status: str | None = None,
+    consultant_id: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[int, list[FridayVisit]]:
+    """How many visits `visits_for` finds, and those from `offset` (at most `limit`), counted
+    and cut in the database: a year holds hundreds."""
+    query = _visits_query(
+        actor,
+        start=start,
+        end=end,
+        town_id=town_id,
+        status=status,
+        consultant_id=consultant_id,
+    )
+    if query is None:
+        return 0, []
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(
+            selectinload(FridayVisit.request).selectinload(FridayRequest.enterprise),
+            selectinload(FridayVisit.consultant),
+            selectinload(FridayVisit.problems),
+        )
+        .order_by(FridayVisit.on, FridayVisit.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, list(rows)
 
 
 @dataclass(frozen=True)

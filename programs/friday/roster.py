@@ -326,3 +326,14 @@ def visits_of(session: Session, roster: Roster) -> list[FridayVisit]:
             .order_by(FridayVisit.on, FridayVisit.consultant_id, FridayVisit.id)
         )
     )
+
+
+def visits_seen_by(session: Session, actor: User, roster: Roster) -> list[FridayVisit]:
+    """The roster's visits as the actor sees them: every one for a coordinator, a consultant's
+    own once published (a draft is the coordinator's until then), none for anyone else."""
+    visits = visits_of(session, roster)
+    if actor.role == "coordinator":
+        return visits
+    if actor.role == "consultant":
+        return [v for v in visits if v.consultant_id == actor.consultant_id and v.status != "draft"]
+    return []

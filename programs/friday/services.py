@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 import rules
@@ -1017,18 +1018,22 @@ def open_office_hours(
     return row
 
 
-def office_hours_between(session: Session, start: date, end: date) -> list[OfficeHours]:
-    """Office hours held in a period, by day, studio and time."""
+def office_hours_between(
+    session: Session, start: date, end: date, *, town_id: int | None = None
+) -> list[OfficeHours]:
+    """Office hours held in a period (at the studios of one town), by day, studio and time."""
+    query = select(OfficeHours).where(OfficeHours.on.between(start, end))
+    if town_id is not None:
+        query = query.where(
+            OfficeHours.studio_id.in_(select(Studio.id).where(Studio.town_id == town_id))
+        )
     return list(
         session.scalars(
-            select(OfficeHours)
-            .where(OfficeHours.on.between(start, end))
-            .options(
+            query.options(
                 selectinload(OfficeHours.bookings),
                 selectinload(OfficeHours.studio),
                 selectinload(OfficeHours.consultant),
-            )
-            .order_by(OfficeHours.on, OfficeHours.studio_id, OfficeHours.starts)
+            ).order_by(OfficeHours.on, OfficeHours.studio_id, OfficeHours.starts)
         )
     )
 
@@ -1122,8 +1127,14 @@ def book_half_hour(
         note=note.strip()[:200],
         created_by_id=actor.id,
     )
-    session.add(booking)
-    session.flush()
+    try:  # another firm booking the same half-hour at this moment: its row wins
+        with session.begin_nested():
+            session.add(booking)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            N_("Someone has just booked this half-hour; choose another."), field="starts"
+        ) from None
     decisions.log(session, decision, actor=actor, subject=booking)
     audit.record(session, "office_booking.booked", booking, actor_id=actor.id)
     for user in session.scalars(
@@ -1143,6 +1154,14 @@ def book_half_hour(
             link="/friday/studios",
         )
     return booking
+
+
+def may_see_booking(actor: User, booking: OfficeBooking) -> bool:
+    """Whether the actor may see who booked a half-hour and why: coordinators and consultants
+    all, a firm its own; others see only that it is taken."""
+    return actor.role in ("coordinator", "consultant") or (
+        actor.role == "enterprise" and actor.enterprise_id == booking.enterprise_id
+    )
 
 
 def cancel_booking(session: Session, actor: User, booking_id: int) -> OfficeBooking:

@@ -348,13 +348,7 @@ def roster_page():
             abort(400)
         return redirect(url_for("friday.roster_page", month=month.strftime("%Y-%m")))
     row = roster.get(session, month)
-    visits = roster.visits_of(session, row) if row else []
-    if current_user.role == "consultant":
-        visits = [
-            v
-            for v in visits
-            if v.consultant_id == current_user.consultant_id and v.status != "draft"
-        ]
+    visits = roster.visits_seen_by(session, current_user, row) if row else []
     requests_by_id = {}
     if row and row.result.get("unassigned"):
         ids = [u["request_id"] for u in row.result["unassigned"]]
@@ -463,6 +457,7 @@ def studios():
             "friday/studios.html",
             hours=hours,
             half_hours=services.half_hours,
+            may_see=services.may_see_booking,
             hours_form=hours_form,
             slot_form=slot_form,
             studios=queries.studios(session),
