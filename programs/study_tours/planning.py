@@ -71,6 +71,7 @@ __all__ = [
     "visit_facts",
 ]
 
+REBUILD_LIMIT = 300  # schools one exhaustive rebuild of a few weeks may take up
 SLOTS = ("am", "pm")
 # A touring session is held at the school: services gives it 1,000 seats (the schema's maximum).
 TOURING_SEATS = 1000
@@ -1488,7 +1489,10 @@ class _Planner:
                     ruined.append(i)
             elif any(self.options[o].week in chosen for o in self.schools[i].opts):
                 ruined.append(i)
-        if not ruined:
+        if not ruined or len(ruined) > REBUILD_LIMIT:
+            # The exhaustive search goes one call deeper per school: beyond a few hundred it
+            # would exceed Python's recursion limit (a city of thousands of schools crashed the
+            # planner page). Such weeks keep what the greedy pass and the repairs made.
             return False, 0
         snap = self._snapshot()
         for i in ruined:

@@ -119,51 +119,6 @@ def test_a_crashed_worker_is_replaced_and_the_others_serve_on(real_server):
     assert len(now) == 3 and victim not in now
 
 
-def test_the_server_killed_during_an_import_keeps_all_of_it_or_none(real_server):
-    """The school import page posts a file of 1,500 new schools; the whole server (every
-    worker) is killed while it works, at moments spread over the import, then started again:
-    each time the schools are all there or none is."""
-    with real_server.database.transaction() as session:
-        town = session.scalar(select(Town.name).order_by(Town.id).limit(1))
-    outcomes = []
-    for n, after in enumerate((0.05, 0.15, 0.3, 0.6, 1.2, None)):
-        prefix = f"断电测试{n}-{uuid.uuid4().hex[:6]}"
-        rows = ["学校名称,镇街,类型,年级,班级数,学生数"]
-        rows += [f"{prefix}第{i}小学,{town},小学,4,2,80" for i in range(1500)]
-        browser = real_server.signed_in("coordinator")
-        page = browser.get(f"{real_server.url}/study/schools/import", timeout=60).text
-        token = CSRF.search(page).group(1)
-        answers: list[object] = []
-
-        def send(browser=browser, token=token, rows=rows, answers=answers) -> None:
-            try:
-                answers.append(
-                    browser.post(
-                        f"{real_server.url}/study/schools/import",
-                        data={"csrf_token": token},
-                        files={"file": ("schools.csv", "\n".join(rows).encode(), "text/csv")},
-                        timeout=120,
-                        allow_redirects=False,
-                    ).status_code
-                )
-            except requests.RequestException as error:  # the server died under it
-                answers.append(type(error).__name__)
-
-        sender = threading.Thread(target=send)
-        sender.start()
-        if after is not None:
-            time.sleep(after)
-            real_server.kill()
-        sender.join(150)
-        if after is not None:
-            real_server.start()
-        with real_server.database.transaction() as session:
-            found = session.scalar(select(func.count()).where(School.name.like(f"{prefix}%")))
-        assert found in (0, 1500), (after, found, answers)
-        outcomes.append((after, found, answers[0] if answers else None))
-    assert outcomes[-1][1] == 1500 and outcomes[-1][2] == 302  # left alone, it imports all
-
-
 def test_the_server_killed_while_a_plan_is_applied_keeps_all_of_it_or_none(real_server):
     """Through the planner page: a draft is made, then applied while the whole server is
     killed at moments spread over the work, and started again; the plan is applied whole (with
@@ -212,3 +167,49 @@ def test_the_server_killed_while_a_plan_is_applied_keeps_all_of_it_or_none(real_
             assert applied == visits > 0, (after, answers)
         outcomes.append((after, landed, answers[0] if answers else None))
     assert outcomes[-1][1] and outcomes[-1][2] == 302  # left alone, it applies
+
+
+def test_the_server_killed_during_an_import_keeps_all_of_it_or_none(real_server):
+    """(Last in the file: it adds thousands of schools.) The school import page posts a file
+    of 1,500 new schools; the whole server (every
+    worker) is killed while it works, at moments spread over the import, then started again:
+    each time the schools are all there or none is."""
+    with real_server.database.transaction() as session:
+        town = session.scalar(select(Town.name).order_by(Town.id).limit(1))
+    outcomes = []
+    for n, after in enumerate((0.05, 0.15, 0.3, 0.6, 1.2, None)):
+        prefix = f"断电测试{n}-{uuid.uuid4().hex[:6]}"
+        rows = ["学校名称,镇街,类型,年级,班级数,学生数"]
+        rows += [f"{prefix}第{i}小学,{town},小学,4,2,80" for i in range(1500)]
+        browser = real_server.signed_in("coordinator")
+        page = browser.get(f"{real_server.url}/study/schools/import", timeout=60).text
+        token = CSRF.search(page).group(1)
+        answers: list[object] = []
+
+        def send(browser=browser, token=token, rows=rows, answers=answers) -> None:
+            try:
+                answers.append(
+                    browser.post(
+                        f"{real_server.url}/study/schools/import",
+                        data={"csrf_token": token},
+                        files={"file": ("schools.csv", "\n".join(rows).encode(), "text/csv")},
+                        timeout=120,
+                        allow_redirects=False,
+                    ).status_code
+                )
+            except requests.RequestException as error:  # the server died under it
+                answers.append(type(error).__name__)
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        if after is not None:
+            time.sleep(after)
+            real_server.kill()
+        sender.join(150)
+        if after is not None:
+            real_server.start()
+        with real_server.database.transaction() as session:
+            found = session.scalar(select(func.count()).where(School.name.like(f"{prefix}%")))
+        assert found in (0, 1500), (after, found, answers)
+        outcomes.append((after, found, answers[0] if answers else None))
+    assert outcomes[-1][1] == 1500 and outcomes[-1][2] == 302  # left alone, it imports all
