@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -67,6 +67,11 @@ def today(now: datetime | None = None) -> date:
     elif now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     return now.astimezone(TZ).date()
+
+
+def day_start(on: date) -> datetime:
+    """The first instant of a Shanghai day, for comparing with recorded times (kept in UTC)."""
+    return datetime.combine(on, time(), tzinfo=TZ)
 
 
 @dataclass(frozen=True)

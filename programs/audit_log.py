@@ -4,13 +4,13 @@ database, each action named in words."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from calendars.workdays import TZ
+from calendars import day_start
 from programs.accounts.models import User
 from programs.audit import AuditEntry
 from programs.i18n import N_
@@ -153,11 +153,6 @@ class AuditPage:
         return self.rows
 
 
-def _day_start(on: date) -> datetime:
-    """The first instant of a day in Shanghai, as the database keeps time (UTC)."""
-    return datetime.combine(on, time(), tzinfo=TZ)
-
-
 def entries(session: Session, found: AuditFilter, page: int = 1) -> AuditPage:
     """One page of the trail, newest first."""
     stmt = select(AuditEntry, User.display_name, User.username).outerjoin(
@@ -173,9 +168,9 @@ def entries(session: Session, found: AuditFilter, page: int = 1) -> AuditPage:
     if found.subject_id is not None:
         stmt = stmt.where(AuditEntry.subject_id == found.subject_id)
     if found.start_on:
-        stmt = stmt.where(AuditEntry.at >= _day_start(found.start_on))
+        stmt = stmt.where(AuditEntry.at >= day_start(found.start_on))
     if found.end_on:
-        stmt = stmt.where(AuditEntry.at < _day_start(found.end_on + timedelta(days=1)))
+        stmt = stmt.where(AuditEntry.at < day_start(found.end_on + timedelta(days=1)))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)

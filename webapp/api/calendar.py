@@ -31,7 +31,7 @@ class MonthQuery(s.Strict):
     ] = None
 
 
-class ClosureOut(BaseModel):
+class ClosureOut(s.FromRecord):
     id: int
     kind: str
     scope: str
@@ -121,18 +121,7 @@ def calendar_month(query: MonthQuery) -> MonthOut:
             for cell in week
             if cell.in_month
         ],
-        closures=[
-            ClosureOut(
-                id=c.id,
-                kind=c.kind,
-                scope=c.scope,
-                scope_id=c.scope_id,
-                starts_on=c.starts_on,
-                ends_on=c.ends_on,
-                reason=c.reason,
-            )
-            for c in view.closures
-        ],
+        closures=[ClosureOut.model_validate(c) for c in view.closures],
     )
 
 

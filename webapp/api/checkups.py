@@ -142,7 +142,7 @@ class CheckupCancelIn(s.Strict):
 # --- What goes out -------------------------------------------------------------------------------
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(s.FromRecord):
     id: int
     filename: str
     content_type: str
@@ -264,16 +264,7 @@ def _item_out(item: CheckupItem, today: date) -> ItemOut:
         acceptance=item.acceptance,
         accepted_signer=item.accepted_signer,
         reminded_on=item.reminded_on,
-        documents=[
-            DocumentOut(
-                id=d.id,
-                filename=d.filename,
-                content_type=d.content_type,
-                size=d.size,
-                uploaded_at=d.uploaded_at,
-            )
-            for d in item.documents
-        ],
+        documents=[DocumentOut.model_validate(d) for d in item.documents],
     )
 
 

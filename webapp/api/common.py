@@ -11,13 +11,13 @@ make a signed-in browser call the API.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, g, request
 
+from calendars import day_start
 from calendars import today as shanghai_today
-from calendars.workdays import TZ
 from programs.accounts import tokens
 from programs.directory import queries as directory_queries
 from programs.errors import DomainError
@@ -111,10 +111,7 @@ def instants_of(days: tuple[date, date] | None) -> tuple[datetime, datetime] | N
     if days is None:
         return None
     first, last = days
-    return (
-        datetime.combine(first, time(), tzinfo=TZ),
-        datetime.combine(last + timedelta(days=1), time(), tzinfo=TZ),
-    )
+    return day_start(first), day_start(last + timedelta(days=1))
 
 
 def check_town(town_id: int | None) -> None:

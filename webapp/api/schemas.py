@@ -27,6 +27,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class FromRecord(BaseModel):
+    """An answer read straight from a record's attributes (`Model.model_validate(record)`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 class PageQuery(Strict):
     page: Annotated[int, Field(ge=1, le=100_000, description="Page number, from 1.")] = 1
     per_page: Annotated[int, Field(ge=1, le=200, description="Items per page (at most 200).")] = 50
