@@ -3,6 +3,7 @@ database, each action named in words."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -11,9 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from calendars import day_start
-from programs.accounts.models import User
+from programs.accounts.models import ROLES, User
 from programs.audit import AuditEntry
-from programs.i18n import N_
+from programs.checkups.models import GRADE_SHORT
+from programs.disputes.models import AUTHORITIES, CASE_SOURCES
+from programs.i18n import N_, translate
+from rules.checkups import CHECK_ITEMS
+from rules.disputes import STAGE_NAMES
 
 PAGE_SIZE = 50
 
@@ -85,6 +90,8 @@ ACTIONS = {
     "visit.requested": N_("Study visit asked for"),
     "visit.swapped": N_("Study visits swapped"),
     "waitlist.joined": N_("Joined a session's waiting list"),
+    "school.created": N_("School added from a file"),
+    "school.updated": N_("School updated from a file"),
 }
 
 
@@ -191,6 +198,86 @@ def subject_types(session: Session) -> list[str]:
     )
 
 
-def details(entry: AuditEntry) -> list[tuple[str, Any]]:
-    """The entry's details as (name, value) pairs, in a stable order."""
-    return sorted((entry.data or {}).items())
+# The names of the details entries carry, in words; a detail without one shows its key.
+DETAILS = {
+    "authority": N_("Authority"),
+    "before": N_("Before"),
+    "changes": N_("Changes"),
+    "count": N_("How many"),
+    "created": N_("Study visits made"),
+    "dates": N_("Dates"),
+    "enterprise_id": N_("Firm no."),
+    "findings": N_("Findings (how many)"),
+    "grade": N_("Check-up grade"),
+    "grades": N_("Grades, classes and students"),
+    "instructors": N_("Instructors (nos.)"),
+    "item": N_("Check item"),
+    "line": N_("Line of the file"),
+    "name": N_("Name given"),
+    "new": N_("After"),
+    "now": N_("At"),
+    "number": N_("Number of the record"),
+    "old": N_("Before"),
+    "on": N_("Day"),
+    "outcome": N_("Outcome"),
+    "party": N_("Party no."),
+    "period": N_("Period"),
+    "placed": N_("Placed"),
+    "placed_base": N_("Placed at the base"),
+    "placed_touring": N_("Placed on tour"),
+    "plan": N_("Plan"),
+    "problems": N_("Problems solved"),
+    "reason": N_("Reason"),
+    "role": N_("Role"),
+    "ruleset": N_("Rules"),
+    "satisfaction": N_("Satisfaction (1–5)"),
+    "school_id": N_("School no."),
+    "schools_due": N_("Schools due"),
+    "session_id": N_("Session no."),
+    "skipped": N_("Skipped"),
+    "source": N_("Source"),
+    "students": N_("Students"),
+    "succeeded": N_("Succeeded"),
+    "target": N_("Moved to"),
+    "teachers": N_("Teachers"),
+    "told": N_("People told"),
+    "values": N_("Values"),
+    "visit": N_("Visit no."),
+    "visits": N_("Friday visits"),
+}
+# Where one action means something else by a key.
+DETAILS_OF_ACTION = {("dispute_case.moved", "source"): N_("Moved from")}
+# Codes a detail may hold, by the detail's key, in words.
+DETAIL_VALUES: dict[str, Mapping[str, str]] = {
+    "authority": AUTHORITIES,
+    "grade": GRADE_SHORT,
+    "item": {code: item.title for code, item in CHECK_ITEMS.items()},
+    "role": ROLES,
+    "source": {**STAGE_NAMES, **CASE_SOURCES},
+    "target": STAGE_NAMES,
+}
+
+
+def details(entry: AuditEntry, locale: str) -> list[tuple[str, str]]:
+    """The entry's details as (name, value) pairs in the reader's words, in a stable order."""
+    said = []
+    for key, value in sorted((entry.data or {}).items()):
+        name = DETAILS_OF_ACTION.get((entry.action, key)) or DETAILS.get(key)
+        said.append((translate(name, locale) if name else key, _value(key, value, locale)))
+    return said
+
+
+def _value(key: str, value: Any, locale: str) -> str:
+    words = DETAIL_VALUES.get(key, {})
+    if isinstance(value, bool):
+        return translate(N_("Yes") if value else N_("No"), locale)
+    if isinstance(value, str) and value in words:
+        return translate(words[value], locale)
+    if isinstance(value, list):
+        return ", ".join(_value(key, v, locale) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{translate(DETAILS[k], locale) if k in DETAILS else k}: {_value(k, v, locale)}"
+            for k, v in value.items()
+        )
+    return "—" if value is None else str(value)

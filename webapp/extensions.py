@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from babel.dates import format_skeleton
@@ -58,6 +59,14 @@ def select_locale() -> str:
         return current_user.locale
     chosen = session.get("locale")
     return chosen if chosen in LOCALES else DEFAULT_LOCALE
+
+
+def citations(bases: Iterable[Any]) -> str:
+    """Articles of law cited in the reader's language: 《…》第十条第二款 in Chinese, the
+    statute's English name and "art. 10(2)" in English."""
+    if current_locale() == "en":
+        return "; ".join(f"{t(b.statute.name_en)} {b.citation}" for b in bases)
+    return "；".join(b.citation_zh for b in bases)
 
 
 def current_locale() -> str:
@@ -124,6 +133,7 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.filters["t"] = t
+    app.jinja_env.filters["citations"] = citations
     app.jinja_env.globals["ruleset_label"] = ruleset_label
     app.jinja_env.globals["zip"] = zip
     app.jinja_env.filters["date"] = lambda d: format_date(d, current_locale()) if d else ""

@@ -23,7 +23,10 @@ def test_every_action_the_programs_record_has_words():
         source = path.read_text(encoding="utf-8")
         for call in re.finditer(r"audit\.record(?:_many)?\((.{0,200})", source, re.S):
             recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', call.group(1)))
+        for chosen in re.finditer(r"\baction = (.{0,120})", source):  # chosen before the call
+            recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', chosen.group(1)))
     assert len(recorded) > 40
+    assert {"school.created", "school.updated"} <= recorded
     assert recorded - audit_log.ACTIONS.keys() == set()
 
 
@@ -74,3 +77,36 @@ def test_only_coordinators_and_bad_dates_come_back_explained(login):
     html = wrong.get_data(as_text=True)
     assert 'value="张"' in html and 'value="2026-11-20"' in html  # what was typed is kept
     assert "早于" in html  # the reason beside the field, in Chinese
+
+
+def test_details_are_said_in_words(login, session):
+    """The details of an entry are named in the reader's language, and the codes they hold
+    (a stage, a role, a check item) are said in words, not shown as keys."""
+    moved = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "dispute_case.moved").limit(1)
+    ).one()
+    source, target = moved.data["source"], moved.data["target"]
+    said = dict(audit_log.details(moved, "zh_Hans"))
+    assert said == {
+        translate(audit_log.DETAILS_OF_ACTION[moved.action, "source"], "zh_Hans"): translate(
+            audit_log.DETAIL_VALUES["source"][source], "zh_Hans"
+        ),
+        translate(audit_log.DETAILS["target"], "zh_Hans"): translate(
+            audit_log.DETAIL_VALUES["target"][target], "zh_Hans"
+        ),
+    }
+    assert not any(re.search("[a-z]", name + value) for name, value in said.items())
+    in_english = dict(audit_log.details(moved, "en"))
+    assert in_english["Moved to"] == translate(audit_log.DETAIL_VALUES["target"][target], "en")
+
+    html = login("coordinator").get("/admin/audit?action=dispute_case.moved").get_data(True)
+    assert f"{translate(audit_log.DETAILS['target'], 'zh_Hans')}: " in html
+    assert f">{target}<" not in html and f": {target}" not in html
+
+
+def test_every_detail_the_demo_city_records_has_a_name(session):
+    keys = set()
+    for data in session.scalars(select(AuditEntry.data)):
+        keys |= set(data or {})
+    assert len(keys) > 10
+    assert keys - audit_log.DETAILS.keys() == set()

@@ -14,7 +14,7 @@ from programs.i18n import N_
 from programs.notifications.models import OutboundMail
 from webapp.access import roles_required
 from webapp.admin.forms import ActionForm, AuditFilterForm, NewUserForm, RejectForm
-from webapp.extensions import t
+from webapp.extensions import current_locale, t
 from webapp.requests import attempt, db_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -206,6 +206,6 @@ def audit():
         page=page,
         actions=audit_log.ACTIONS,
         subjects=audit_log.SUBJECTS,
-        details=audit_log.details,
+        details=lambda entry: audit_log.details(entry, current_locale()),
         valid=valid,
     ), (200 if valid else 422)

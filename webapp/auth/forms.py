@@ -132,7 +132,10 @@ class LanguageForm(FlaskForm):
 
     locale = SelectField(
         _l("Language"),
-        choices=[SelectChoice("zh_Hans", "简体中文"), SelectChoice("en", "English")],
+        choices=[  # each language named in itself, marked as such for readers and screen readers
+            SelectChoice("zh_Hans", "简体中文", {"lang": "zh-Hans"}),
+            SelectChoice("en", "English", {"lang": "en"}),
+        ],
     )
 
 

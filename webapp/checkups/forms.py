@@ -114,7 +114,8 @@ class AcceptForm(FlaskForm):
         _l("The firm's written statement"),
         validators=[InputRequired(_l("Write the statement.")), Length(max=2000)],
         description=_l(
-            "For example: 本企业已知悉该项风险及整改建议，经研究决定暂不整改，自愿承担相应法律风险。"
+            "For example: the firm has been told of this risk and of the advice to fix it; having "
+            "considered it, the firm will not fix it for now and bears the legal risk itself."
         ),
     )
     signer = StringField(
