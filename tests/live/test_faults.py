@@ -119,6 +119,70 @@ def test_a_crashed_worker_is_replaced_and_the_others_serve_on(real_server):
     assert len(now) == 3 and victim not in now
 
 
+def _post_killed(real_server, browser, url: str, after: float | None, **request) -> object:
+    """POST to the server from another thread; unless `after` is None, kill the whole server
+    (every worker) `after` seconds later and start it again. The answer's status, or the name
+    of the error the client met when the server died under it."""
+    answers: list[object] = []
+
+    def send() -> None:
+        try:
+            answers.append(
+                browser.post(url, timeout=300, allow_redirects=False, **request).status_code
+            )
+        except requests.RequestException as error:
+            answers.append(type(error).__name__)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    if after is not None:
+        time.sleep(after)
+        real_server.kill()
+    sender.join(300)
+    if after is not None:
+        real_server.start()
+    return answers[0] if answers else None
+
+
+def _planner_page(real_server, browser) -> tuple[str, str]:
+    url = f"{real_server.url}/study/planner?term=2027-spring"
+    return url, CSRF.search(browser.get(url, timeout=120).text).group(1)
+
+
+def _drafts_whole(real_server) -> int:
+    """Every draft the planner kept is whole: its audit entry is there and counts as many
+    placements as the draft holds. The number of drafts."""
+    with real_server.database.transaction() as session:
+        drafts = session.scalars(select(PlanDraft)).all()
+        entries = {
+            e.subject_id: e.data
+            for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "plan.drafted"))
+        }
+        for draft in drafts:
+            metrics = entries[draft.id]
+            placed = metrics["placed_base"] + metrics["placed_touring"]
+            assert len(draft.result["placements"]) == placed, draft.id
+        assert len(entries) == len(drafts)
+        return len(drafts)
+
+
+def test_the_server_killed_while_a_plan_is_drafted_keeps_all_of_it_or_none(real_server):
+    """The planner page's run is killed (the whole server) at moments spread over the work:
+    a draft is there whole, with its audit entry, or not at all."""
+    outcomes = []
+    for after in (0.1, 0.4, 0.8, None):
+        before = _drafts_whole(real_server)
+        browser = real_server.signed_in("coordinator")
+        url, token = _planner_page(real_server, browser)
+        answer = _post_killed(
+            real_server, browser, url, after, data={"csrf_token": token, "action": "run"}
+        )
+        now = _drafts_whole(real_server)
+        assert now in (before, before + 1), (after, answer)
+        outcomes.append((after, now - before, answer))
+    assert outcomes[-1][1:] == (1, 302)  # left alone, it drafts
+
+
 def test_the_server_killed_while_a_plan_is_applied_keeps_all_of_it_or_none(real_server):
     """Through the planner page: a draft is made, then applied while the whole server is
     killed at moments spread over the work, and started again; the plan is applied whole (with
@@ -126,54 +190,29 @@ def test_the_server_killed_while_a_plan_is_applied_keeps_all_of_it_or_none(real_
     outcomes = []
     for after in (0.1, 0.3, 0.6, 1.0, None):
         browser = real_server.signed_in("coordinator")
-        page = browser.get(f"{real_server.url}/study/planner?term=2027-spring", timeout=120).text
-        token = CSRF.search(page).group(1)
+        url, token = _planner_page(real_server, browser)
         ran = browser.post(
-            f"{real_server.url}/study/planner?term=2027-spring",
-            data={"csrf_token": token, "action": "run"},
-            timeout=300,
-            allow_redirects=False,
+            url, data={"csrf_token": token, "action": "run"}, timeout=300, allow_redirects=False
         )
         assert ran.status_code == 302
         with real_server.database.transaction() as session:
             draft_id = session.scalar(select(PlanDraft.id).order_by(PlanDraft.id.desc()).limit(1))
-        answers: list[object] = []
-
-        def apply(browser=browser, token=token, draft_id=draft_id, answers=answers) -> None:
-            try:
-                answers.append(
-                    browser.post(
-                        f"{real_server.url}/study/planner?term=2027-spring",
-                        data={"csrf_token": token, "action": "apply", "draft_id": draft_id},
-                        timeout=300,
-                        allow_redirects=False,
-                    ).status_code
-                )
-            except requests.RequestException as error:  # the server died under it
-                answers.append(type(error).__name__)
-
-        sender = threading.Thread(target=apply)
-        sender.start()
-        if after is not None:
-            time.sleep(after)
-            real_server.kill()
-        sender.join(300)
-        if after is not None:
-            real_server.start()
+        data = {"csrf_token": token, "action": "apply", "draft_id": draft_id}
+        answer = _post_killed(real_server, browser, url, after, data=data)
         _drafts, visits, applied = _plan_state(real_server)
         with real_server.database.transaction() as session:
             landed = session.get(PlanDraft, draft_id).applied_at is not None
         if landed:
-            assert applied == visits > 0, (after, answers)
-        outcomes.append((after, landed, answers[0] if answers else None))
-    assert outcomes[-1][1] and outcomes[-1][2] == 302  # left alone, it applies
+            assert applied == visits > 0, (after, answer)
+        outcomes.append((after, landed, answer))
+    assert outcomes[-1][1:] == (True, 302)  # left alone, it applies
 
 
 def test_the_server_killed_during_an_import_keeps_all_of_it_or_none(real_server):
     """(Last in the file: it adds thousands of schools.) The school import page posts a file
-    of 1,500 new schools; the whole server (every
-    worker) is killed while it works, at moments spread over the import, then started again:
-    each time the schools are all there or none is."""
+    of 1,500 new schools; the whole server (every worker) is killed while it works, at moments
+    spread over the import, then started again: each time the schools are all there or none
+    is."""
     with real_server.database.transaction() as session:
         town = session.scalar(select(Town.name).order_by(Town.id).limit(1))
     outcomes = []
@@ -182,34 +221,14 @@ def test_the_server_killed_during_an_import_keeps_all_of_it_or_none(real_server)
         rows = ["学校名称,镇街,类型,年级,班级数,学生数"]
         rows += [f"{prefix}第{i}小学,{town},小学,4,2,80" for i in range(1500)]
         browser = real_server.signed_in("coordinator")
-        page = browser.get(f"{real_server.url}/study/schools/import", timeout=60).text
-        token = CSRF.search(page).group(1)
-        answers: list[object] = []
-
-        def send(browser=browser, token=token, rows=rows, answers=answers) -> None:
-            try:
-                answers.append(
-                    browser.post(
-                        f"{real_server.url}/study/schools/import",
-                        data={"csrf_token": token},
-                        files={"file": ("schools.csv", "\n".join(rows).encode(), "text/csv")},
-                        timeout=120,
-                        allow_redirects=False,
-                    ).status_code
-                )
-            except requests.RequestException as error:  # the server died under it
-                answers.append(type(error).__name__)
-
-        sender = threading.Thread(target=send)
-        sender.start()
-        if after is not None:
-            time.sleep(after)
-            real_server.kill()
-        sender.join(150)
-        if after is not None:
-            real_server.start()
+        url = f"{real_server.url}/study/schools/import"
+        token = CSRF.search(browser.get(url, timeout=60).text).group(1)
+        files = {"file": ("schools.csv", "\n".join(rows).encode(), "text/csv")}
+        answer = _post_killed(
+            real_server, browser, url, after, data={"csrf_token": token}, files=files
+        )
         with real_server.database.transaction() as session:
             found = session.scalar(select(func.count()).where(School.name.like(f"{prefix}%")))
-        assert found in (0, 1500), (after, found, answers)
-        outcomes.append((after, found, answers[0] if answers else None))
-    assert outcomes[-1][1] == 1500 and outcomes[-1][2] == 302  # left alone, it imports all
+        assert found in (0, 1500), (after, found, answer)
+        outcomes.append((after, found, answer))
+    assert outcomes[-1][1:] == (1500, 302)  # left alone, it imports all
