@@ -16,8 +16,9 @@ Then, measured:
 The issue asks for these over 20 cities' data. After the demo city is loaded, its records —
 Friday requests, visits and problems, dispute cases and their moves, check-ups and their items,
 study-tour visits — are copied CITIES - 1 more times by INSERT … SELECT with their ids offset
-(and case and check-up numbers suffixed), onto the same towns, firms and sessions: the volume of
-twenty cities in one, which is what the figures read. The directory itself is not multiplied
+(and case and check-up numbers prefixed with the copy's number, C3-LD-2026-0001, out of the way
+of the numbering of new ones), onto the same towns, firms and sessions: the volume of twenty
+cities in one, which is what the figures read. The directory itself is not multiplied
 (the figures never scan it whole, except the schools to cover). `run()` returns True when both
 targets hold.
 """
@@ -47,7 +48,8 @@ REQUESTS = 40
 CITIES = int(os.environ.get("FENGQIAO_REPORT_BENCH_CITIES", "20"))
 OFFSET = 10_000_000  # ids of copy k are the demo's plus k × OFFSET
 # The tables copied, and how: "id" columns (the row's and those pointing at copied rows) are
-# offset; "number" columns are suffixed with the copy's number.
+# offset; "number" columns are prefixed with the copy's number (a suffix would read as the
+# sequence to the numbering of new cases and check-ups).
 COPIED: dict[str, dict[str, str]] = {
     "friday_requests": {"id": "id"},
     "friday_visits": {"id": "id", "request_id": "id"},
@@ -92,7 +94,7 @@ def multiply(database: Database, cities: int) -> dict[str, int]:
                     if kind == "id":
                         values.append(f"{column.name} + {k * OFFSET}")
                     elif kind == "number":
-                        values.append(f"{column.name} || '-{k}'")
+                        values.append(f"'C{k}-' || {column.name}")
                     else:
                         values.append(f'"{column.name}"')
                 names = ", ".join(f'"{c.name}"' for c in table.columns)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Literal, get_args
 
 from icalendar import Calendar, Event, Timezone, vDuration, vText
@@ -129,9 +130,22 @@ def build_calendar(
         cal.add("REFRESH-INTERVAL", refresh_interval, parameters={"VALUE": "DURATION"})
         cal.add("X-PUBLISHED-TTL", vDuration(refresh_interval))
     cal.add_component(_vtimezone(ordered))
-    for event in ordered:
-        cal.add_component(_vevent(event, provisional_note))
-    return cal.to_ical()
+    # The events are written one by one and spliced in before the end, as to_ical() would
+    # write them: an event's lines depend on nothing but the event, so a feed polled again
+    # writes only what changed (writing thousands of events was most of a large feed's time).
+    head = cal.to_ical()
+    assert head.endswith(_END)
+    return b"".join(
+        [head[: -len(_END)], *(_vevent_ical(e, provisional_note) for e in ordered), _END]
+    )
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=20_000)
+def _vevent_ical(event: CalendarEvent, provisional_note: str | None) -> bytes:
+    return _vevent(event, provisional_note).to_ical()
 
 
 def _join(*parts: str | None) -> str:

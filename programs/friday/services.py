@@ -466,6 +466,14 @@ def pair_firm(
     Returns the active pairing, or None when no consultant suits (the coordinator is told).
     """
     enterprise = _get(session, Enterprise, request.enterprise_id)
+    # One pairing decision at a time for a firm: two of its requests at the same moment would
+    # otherwise both find it unpaired and both start a pairing (the second refused by the
+    # database). The second waits, then finds the first's pairing and keeps it. FOR NO KEY
+    # UPDATE: the requests' own rows hold key-share locks on the firm, which FOR UPDATE would
+    # wait for (two requests of one firm would deadlock).
+    session.execute(
+        select(Enterprise.id).where(Enterprise.id == enterprise.id).with_for_update(key_share=True)
+    )
     facts = pairing_facts(session, enterprise, request.topics, request.counterparty, today)
     logged = decisions.decide(session, "friday_pairing", facts, actor=actor, subject=request)
     chosen = pairing_choice(logged.decision)

@@ -91,13 +91,18 @@ def feed_source(session: Session, user: User) -> list[CalendarEvent]:
                 Visit.published_at.is_not(None),
                 StudySession.on >= since,
             )
-            .options(selectinload(Visit.activities))
+            .options(selectinload(Visit.activities), selectinload(Visit.session))
         )
         return [_visit_event(v, user.locale) for v in visits]
     stmt = (
         select(StudySession)
         .where(StudySession.on >= since, StudySession.visits.any(Visit.published_at.is_not(None)))
-        .options(selectinload(StudySession.visits), selectinload(StudySession.instructors))
+        .options(
+            selectinload(StudySession.visits).selectinload(Visit.school),
+            selectinload(StudySession.instructors),
+            selectinload(StudySession.touring_school),
+            selectinload(StudySession.base),
+        )
     )
     if user.role == "instructor" and user.instructor_id:
         stmt = stmt.where(StudySession.instructors.any(id=user.instructor_id))
