@@ -92,6 +92,7 @@ ACTIONS = {
     "waitlist.joined": N_("Joined a session's waiting list"),
     "school.created": N_("School added from a file"),
     "school.updated": N_("School updated from a file"),
+    "hotline.imported": N_("Hotline records imported"),
 }
 
 
@@ -111,6 +112,7 @@ SUBJECTS = {
     "friday_requests": N_("Friday request"),
     "friday_rosters": N_("Friday roster"),
     "friday_visits": N_("Friday visit"),
+    "hotline_records": N_("Hotline record"),
     "instructors": N_("Instructor"),
     "office_bookings": N_("Studio consultation"),
     "office_hours": N_("Studio office hours"),
@@ -200,6 +202,7 @@ def subject_types(session: Session) -> list[str]:
 
 # The names of the details entries carry, in words; a detail without one shows its key.
 DETAILS = {
+    "already": N_("Already there"),
     "authority": N_("Authority"),
     "before": N_("Before"),
     "changes": N_("Changes"),

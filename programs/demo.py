@@ -876,4 +876,8 @@ def load(session: Session, city: City | None = None, *, today: date | None = Non
 
     added["checkups"] = checkups_demo.load(session, today)
     session.flush()
+    from programs.prevention import demo as prevention_demo
+
+    added["hotline_records"] = prevention_demo.load(session, today)
+    session.flush()
     return LoadReport(added=added, logins=city.logins)

@@ -42,6 +42,7 @@ from programs.friday.models import (
     TownNeighbour,
 )
 from programs.notifications.models import Notification, OutboundMail
+from programs.prevention.models import HotlineRecord
 from programs.study_tours.models import (
     Activity,
     ChangeRequest,
@@ -83,6 +84,7 @@ __all__ = [
     "FridayRequest",
     "FridayVisit",
     "HolidayYear",
+    "HotlineRecord",
     "Instructor",
     "LoginAttempt",
     "Notification",

@@ -67,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp.disputes.routes import bp as disputes_bp
     from webapp.friday.routes import bp as friday_bp
     from webapp.home.routes import bp as home_bp
+    from webapp.prevention.routes import bp as prevention_bp
     from webapp.reports.routes import bp as reports_bp
     from webapp.study.routes import bp as study_bp
 
@@ -83,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         disputes_bp,
         checkups_bp,
         reports_bp,
+        prevention_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

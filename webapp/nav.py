@@ -40,6 +40,7 @@ ITEMS = [
     ),
     NavItem("disputes.supervision", _l("Supervision"), frozenset({"coordinator"})),
     NavItem("reports.index", _l("Figures"), frozenset({"coordinator"})),
+    NavItem("prevention.seasons", _l("Seasonal list"), frozenset({"coordinator"})),
     NavItem("study.overview", _l("Study base"), frozenset({"coordinator"})),
     NavItem("study.request_visit", _l("Ask for a study-tour date"), frozenset({"school"})),
     NavItem("study.sessions", _l("Sessions"), frozenset({"instructor"})),

@@ -1,0 +1,1 @@
+"""The seasonal prevention list's pages."""
