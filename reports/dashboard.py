@@ -49,6 +49,7 @@ TILES = {
         "disputes.open_by_stage",
         "disputes.overdue",
         "disputes.satisfaction",
+        "disputes.hotline_enterprise_calls",
     ),
     "study": (
         "study.sessions",
@@ -211,6 +212,11 @@ def _charts(value: _Values, period: Period, town_id: int | None, locale: str) ->
     for key, day, title in (
         ("disputes.disputes_resolved", "resolved_on", N_("Disputes resolved, by month")),
         ("friday.visits", "on", N_("Friday visits, by month")),
+        (
+            "disputes.hotline_enterprise_calls",
+            "received_on",
+            N_("Enterprise calls to the 12345 hotline, by month"),
+        ),
     ):
         both = [m.same_last_year() for m in months] + months
         counts = value.monthly(key, day, both, town_id)

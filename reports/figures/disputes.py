@@ -14,6 +14,9 @@ from sqlalchemy import Select, func, select
 from programs.directory.models import Enterprise, Town
 from programs.disputes.models import CaseTransition, DisputeCase
 from programs.i18n import N_
+from programs.prevention.models import CATEGORIES as HOTLINE_CATEGORIES
+from programs.prevention.models import CHANNELS as HOTLINE_CHANNELS
+from programs.prevention.models import HotlineRecord
 from reports.figures import Column, Figure, Scope, in_town, register
 from rules.disputes import STAGE_NAMES, TYPE_NAMES
 
@@ -248,6 +251,41 @@ SATISFACTION = Figure(
     help=N_("The parties' satisfaction recorded at the period's return visits, on average."),
 )
 
+HOTLINE_ENTERPRISE_CALLS = Figure(
+    key="disputes.hotline_enterprise_calls",
+    program="disputes",
+    label=N_("Enterprise calls to the 12345 hotline"),
+    unit="count",
+    columns=(
+        Column("received_on", N_("Received on"), "date"),
+        TOWN,
+        Column("category", N_("Category"), "code", dict(HOTLINE_CATEGORIES)),
+        Column("channel", N_("Channel"), "code", dict(HOTLINE_CHANNELS)),
+    ),
+    query=lambda scope: in_town(
+        select(
+            HotlineRecord.received_on.label("received_on"),
+            Town.name.label("town"),
+            HotlineRecord.category.label("category"),
+            HotlineRecord.channel.label("channel"),
+        )
+        .join(Town, Town.id == HotlineRecord.town_id)
+        .where(
+            HotlineRecord.from_enterprise,
+            HotlineRecord.channel == "hotline",
+            HotlineRecord.received_on.between(scope.start_on, scope.end_on),
+        )
+        .order_by(HotlineRecord.received_on, HotlineRecord.id),
+        HotlineRecord.town_id,
+        scope,
+    ),
+    group_by="category",
+    help=N_(
+        "Calls firms made to the 12345 hotline during the period, from the imported hotline "
+        "records (fewer is better: the programs aim to solve problems before firms call)."
+    ),
+)
+
 register(
     OPENED,
     RESOLVED,
@@ -260,4 +298,5 @@ register(
     OVERDUE,
     ESCALATED,
     SATISFACTION,
+    HOTLINE_ENTERPRISE_CALLS,
 )

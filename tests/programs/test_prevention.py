@@ -141,3 +141,27 @@ def test_the_demo_city_shows_its_seasons(session):
     seen = {(p.town, p.category, p.month) for p in found.analysis.patterns}
     assert ("烟庄镇", "wage_arrears", 12) in seen
     assert not any(category == "consumer" for _t, category, _m in seen)
+
+
+def test_the_hotline_figure_counts_firms_calls_by_hand(session):
+    """Enterprise calls to the 12345 hotline: the firms' hotline calls of the period (not the
+    petitions, not the people's calls), by category, and the same months last year."""
+    from reports import figures
+    from reports.figures import Scope
+
+    town = session.scalar(select(Town).order_by(Town.id).limit(1))
+    data = (
+        "日期,镇街,类别,内容,渠道,是否企业来电\n"
+        f"2031-03-02,{town.name},欠薪,甲,12345热线,是\n"
+        f"2031-03-03,{town.name},商事纠纷,乙,12345热线,是\n"
+        f"2031-03-04,{town.name},商事纠纷,丙,信访,是\n"
+        f"2031-03-05,{town.name},商事纠纷,丁,12345热线,否\n"
+        f"2031-04-01,{town.name},欠薪,戊,12345热线,是\n"
+    ).encode()
+    assert importing.import_records(session, _coordinator(session), data, today=date(2031, 5, 1)).ok
+    figure = figures.get("disputes.hotline_enterprise_calls")
+    march = Scope(date(2031, 3, 1), date(2031, 3, 31), town.id)
+    value = figure.value(session, march)
+    assert (value.total, value.groups) == (2, {"commercial": 1, "wage_arrears": 1})
+    assert figure.value_of(figure.table(session, march)) == value
+    assert figure.value(session, Scope(date(2031, 3, 1), date(2031, 4, 30), town.id)).total == 3
