@@ -93,6 +93,8 @@ ACTIONS = {
     "school.created": N_("School added from a file"),
     "school.updated": N_("School updated from a file"),
     "hotline.imported": N_("Hotline records imported"),
+    "seasonal_action.approved": N_("Seasonal preventive action approved"),
+    "seasonal_action.dismissed": N_("Seasonal preventive action dismissed"),
 }
 
 
@@ -113,6 +115,7 @@ SUBJECTS = {
     "friday_rosters": N_("Friday roster"),
     "friday_visits": N_("Friday visit"),
     "hotline_records": N_("Hotline record"),
+    "seasonal_actions": N_("Seasonal preventive action"),
     "instructors": N_("Instructor"),
     "office_bookings": N_("Studio consultation"),
     "office_hours": N_("Studio office hours"),
@@ -204,6 +207,7 @@ def subject_types(session: Session) -> list[str]:
 DETAILS = {
     "already": N_("Already there"),
     "authority": N_("Authority"),
+    "category": N_("Category"),
     "before": N_("Before"),
     "changes": N_("Changes"),
     "count": N_("How many"),
@@ -224,6 +228,7 @@ DETAILS = {
     "on": N_("Day"),
     "outcome": N_("Outcome"),
     "party": N_("Party no."),
+    "peak": N_("Peak month"),
     "period": N_("Period"),
     "placed": N_("Placed"),
     "placed_base": N_("Placed at the base"),

@@ -42,7 +42,7 @@ from programs.friday.models import (
     TownNeighbour,
 )
 from programs.notifications.models import Notification, OutboundMail
-from programs.prevention.models import HotlineRecord
+from programs.prevention.models import HotlineRecord, SeasonalAction
 from programs.study_tours.models import (
     Activity,
     ChangeRequest,
@@ -101,6 +101,7 @@ __all__ = [
     "School",
     "SchoolGrade",
     "SchoolPlan",
+    "SeasonalAction",
     "Studio",
     "StudyBase",
     "StudySession",

@@ -7,8 +7,9 @@ whether a firm called, and a short summary. No caller's name or number is import
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from programs.db import Base, utcnow
@@ -57,5 +58,42 @@ class HotlineRecord(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    town: Mapped[Town] = relationship()
+
+
+ACTION_KINDS = {
+    "friday_session": N_("A Friday legal session in the town"),
+    "checkup_campaign": N_("Legal check-ups for the town's firms"),
+}
+ACTION_STATUSES = {
+    "proposed": N_("Proposed"),
+    "approved": N_("Approved and scheduled"),
+    "dismissed": N_("Dismissed"),
+}
+
+
+class SeasonalAction(Base):
+    """Preventive work proposed before a seasonal peak: what, where, for which peak, and what
+    became of it once a coordinator approved it (the request or check-ups it filed)."""
+
+    __tablename__ = "seasonal_actions"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ACTION_KINDS), name="kind"),
+        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+        UniqueConstraint("town_id", "category", "peak_starts_on", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
+    category: Mapped[str] = mapped_column(String(40))
+    peak_starts_on: Mapped[date]  # the first day of the peak month
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What approving it filed: {"friday_request": id} or {"checkups": [ids], "skipped": [...]}.
+    outcome: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     town: Mapped[Town] = relationship()

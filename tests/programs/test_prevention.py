@@ -12,6 +12,7 @@ from calendars import today
 from programs.accounts.models import User
 from programs.audit import AuditEntry
 from programs.directory.models import Town
+from programs.errors import DomainError
 from programs.i18n import translate
 from programs.prevention import importing, services
 from programs.prevention.models import HotlineRecord
@@ -96,9 +97,9 @@ def test_a_file_without_its_columns_is_refused_whole(session):
     assert not result.ok and {p.line for p in result.problems} == {1}
 
 
-def test_the_analysis_finds_a_season_planted_in_one_towns_records(session):
+def _plant(session):
     """A new town with its own calls: steady all year, and three times as many wage-arrears
-    calls every January; a second new town, as many calls spread evenly, shows no season."""
+    calls every January; a second new town, as many calls spread evenly."""
     planted = Town(code="990001", name="测试季节镇", kind="town")
     flat = Town(code="990002", name="测试平稳镇", kind="town")
     session.add_all([planted, flat])
@@ -121,6 +122,12 @@ def test_the_analysis_finds_a_season_planted_in_one_towns_records(session):
         for i, (town, day) in enumerate(rows)
     )
     session.flush()
+    return planted, flat
+
+
+def test_the_analysis_finds_a_season_planted_in_one_towns_records(session):
+    """The planted town's January is found; the flat town of the same volume shows none."""
+    planted, flat = _plant(session)
     found = services.seasons(session, TODAY)
     assert found.analysis.enough_history
     mine = [p for p in found.analysis.patterns if p.town in (planted.name, flat.name)]
@@ -165,3 +172,90 @@ def test_the_hotline_figure_counts_firms_calls_by_hand(session):
     assert (value.total, value.groups) == (2, {"commercial": 1, "wage_arrears": 1})
     assert figure.value_of(figure.table(session, march)) == value
     assert figure.value(session, Scope(date(2031, 3, 1), date(2031, 4, 30), town.id)).total == 3
+
+
+def test_a_coming_peak_gets_preventive_work_filed_through_its_programs(session):
+    """January's wage arrears in the planted town: a Friday session on labour law on the
+    Fridays before it, and check-ups for the town's factories; filed only when approved, through
+    the Friday and check-up operations (their rules decide), and said in the audit trail."""
+    from programs.checkups.models import Checkup
+    from programs.friday.models import FridayRequest
+    from programs.prevention import actions
+    from tests.helpers import make_firm
+
+    planted, _flat = _plant(session)
+    factories = [make_firm(session, planted, f"测试季节镇{n}号厂") for n in range(3)]
+    make_firm(session, planted, "测试季节镇商店", industry="wholesale_retail")
+    coordinator = _coordinator(session)
+    found = services.seasons(session, TODAY)
+
+    proposed = [p for p in actions.propose(session, found) if p.action.town_id == planted.id]
+    assert {(p.action.kind, p.action.peak_starts_on) for p in proposed} == {
+        ("friday_session", date(2027, 1, 1)),
+        ("checkup_campaign", date(2027, 1, 1)),
+    }
+    assert all(p.action.status == "proposed" for p in proposed)
+    again = [p for p in actions.propose(session, found) if p.action.town_id == planted.id]
+    assert {p.action.id for p in again} == {p.action.id for p in proposed}  # proposed once
+    requests_before = session.scalar(select(func.count()).select_from(FridayRequest))
+    assert requests_before == session.scalar(select(func.count()).select_from(FridayRequest))
+
+    by_kind = {p.action.kind: p.action for p in proposed}
+    session_action = actions.approve(session, coordinator, by_kind["friday_session"].id, TODAY)
+    request = session.get(FridayRequest, session_action.outcome["friday_request"])
+    assert (request.kind, request.town_id, request.topics) == ("village", planted.id, ["labour"])
+    assert [str(d) for d in request.preferred_fridays] == [
+        "2026-12-11",
+        "2026-12-18",
+        "2026-12-25",
+    ]
+
+    campaign = actions.approve(session, coordinator, by_kind["checkup_campaign"].id, TODAY)
+    made = session.scalars(select(Checkup).where(Checkup.id.in_(campaign.outcome["checkups"])))
+    assert sorted(c.enterprise_id for c in made) == sorted(f.id for f in factories)
+    with pytest.raises(DomainError):
+        actions.approve(session, coordinator, campaign.id, TODAY)  # decided once
+    trail = session.scalars(
+        select(AuditEntry.action).where(
+            AuditEntry.subject_type == "seasonal_actions",
+            AuditEntry.subject_id.in_([a.id for a in by_kind.values()]),
+        )
+    ).all()
+    assert sorted(trail) == ["seasonal_action.approved", "seasonal_action.approved"]
+
+
+def test_only_a_coordinator_decides_and_a_dismissed_proposal_stays_dismissed(session):
+    from programs.errors import NotFound
+    from programs.prevention import actions
+
+    planted, _flat = _plant(session)
+    found = services.seasons(session, TODAY)
+    action = next(
+        p.action for p in actions.propose(session, found) if p.action.town_id == planted.id
+    )
+    mediator = session.scalar(select(User).where(User.username == "mediator"))
+    with pytest.raises(NotFound):
+        actions.dismiss(session, mediator, action.id)
+    actions.dismiss(session, _coordinator(session), action.id)
+    again = [p.action for p in actions.propose(session, found) if p.action.id == action.id]
+    assert [a.status for a in again] == ["dismissed"]
+
+
+def test_fridays_before_a_peak_skip_days_off_and_the_too_soon():
+    from programs.prevention import actions
+
+    # The five weeks before October 2026 (the National Day holiday): Friday 25 September is
+    # the Mid-Autumn Festival, a day off; a Friday less than a week ahead is too soon.
+    assert actions.fridays_before(date(2026, 10, 1), date(2026, 8, 20)) == (
+        date(2026, 8, 28),
+        date(2026, 9, 4),
+        date(2026, 9, 11),
+        date(2026, 9, 18),
+    )
+    assert actions.fridays_before(date(2026, 10, 1), date(2026, 9, 1)) == (
+        date(2026, 9, 11),
+        date(2026, 9, 18),
+    )
+    # The Fridays before February 2027 include none of the Spring Festival's days off.
+    before_festival = actions.fridays_before(date(2027, 2, 1), date(2026, 12, 1))
+    assert before_festival and all(d.weekday() == 4 for d in before_festival)

@@ -64,3 +64,44 @@ def test_a_bad_file_comes_back_with_its_lines_and_imports_nothing(login, session
     )
     assert response.status_code == 302
     assert session.scalar(select(func.count()).select_from(HotlineRecord)) == before + 2
+
+
+def test_a_coordinator_approves_preventive_work_from_the_page(login, session):
+    """Opening the page proposes work for the coming peaks; approving one files its Friday
+    request through the Friday rules, and the page then links to it."""
+    from programs.friday.models import FridayRequest
+    from programs.prevention.models import SeasonalAction
+
+    client = login("coordinator")
+    html = client.get("/prevention/seasons").get_data(as_text=True)
+    assert "未来高峰前的预防工作" in html
+    action = session.scalar(
+        select(SeasonalAction)
+        .where(SeasonalAction.kind == "friday_session", SeasonalAction.status == "proposed")
+        .order_by(SeasonalAction.peak_starts_on, SeasonalAction.id)
+        .limit(1)
+    )
+    assert action is not None and f"/prevention/actions/{action.id}" in html
+    token = csrf_token(client, "/prevention/seasons")
+    response = client.post(
+        f"/prevention/actions/{action.id}", data={"csrf_token": token, "action": "approve"}
+    )
+    assert response.status_code == 302
+    session.refresh(action)
+    assert action.status == "approved"
+    request = session.get(FridayRequest, action.outcome["friday_request"])
+    assert request.town_id == action.town_id and request.kind == "village"
+    page = client.get("/prevention/seasons").get_data(as_text=True)
+    assert f"/friday/requests/{request.id}" in page
+    again = client.post(
+        f"/prevention/actions/{action.id}", data={"csrf_token": token, "action": "approve"}
+    )
+    assert again.status_code == 302  # refused in words, nothing filed twice
+    assert (
+        session.scalar(
+            select(func.count()).where(
+                FridayRequest.id > request.id, FridayRequest.town_id == request.town_id
+            )
+        )
+        == 0
+    )

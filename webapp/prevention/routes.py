@@ -3,7 +3,7 @@ records, how they were found, and the import of hotline and petition records."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,12 +11,13 @@ from flask_wtf.file import FileField, FileRequired
 
 from calendars import today as shanghai_today
 from programs.i18n import N_
-from programs.prevention import importing, seasonal, services
-from programs.prevention.models import CATEGORIES, CHANNELS
+from programs.prevention import actions, importing, seasonal, services
+from programs.prevention.models import ACTION_KINDS, ACTION_STATUSES, CATEGORIES, CHANNELS
 from programs.study_tours.planning import MONTH_NAMES
 from webapp.access import roles_required
+from webapp.admin.forms import ActionForm
 from webapp.extensions import t
-from webapp.requests import db_session
+from webapp.requests import attempt, db_session
 
 bp = Blueprint("prevention", __name__, url_prefix="/prevention")
 
@@ -47,6 +48,7 @@ def seasons():
             )
             return redirect(url_for("prevention.seasons"))
     found = services.seasons(session, shanghai_today())
+    proposed = actions.propose(session, found)
     status = 422 if form.is_submitted() else 200
     return render_template(
         "prevention/seasons.html",
@@ -54,6 +56,10 @@ def seasons():
         result=result,
         found=found,
         coming=services.coming_peaks(found),
+        proposed=proposed,
+        action_form=ActionForm(),
+        action_kinds=ACTION_KINDS,
+        action_statuses=ACTION_STATUSES,
         evidence=lambda p: services.evidence_rows(found, p.town, p.category),
         category_label=services.category_label,
         method=seasonal,
@@ -61,3 +67,28 @@ def seasons():
         categories=CATEGORIES,
         channels=CHANNELS,
     ), status
+
+
+@bp.post("/actions/<int:action_id>")
+@roles_required("coordinator")
+def decide_action(action_id: int):
+    """Approve a proposed preventive action (it is filed through its program) or dismiss it."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session, today = db_session(), shanghai_today()
+    choice = request.form.get("action")
+    if choice not in ("approve", "dismiss"):
+        abort(400)
+    with attempt() as failed:
+        if choice == "approve":
+            done = actions.approve(session, current_user, action_id, today)
+        else:
+            done = actions.dismiss(session, current_user, action_id)
+    if not failed:
+        flash(
+            t(N_("Approved: it is filed and goes through its program's rules."))
+            if done.status == "approved"
+            else t(N_("Dismissed; it will not be proposed again for this peak.")),
+            "success",
+        )
+    return redirect(url_for("prevention.seasons") + "#actions")

@@ -1,4 +1,4 @@
-"""hotline and petition records for the seasonal analysis
+"""hotline and petition records, and the seasonal list's preventive actions
 
 Revision ID: c3e9a7f1d2b4
 Revises: b8d4f2a6c1e3
@@ -37,13 +37,33 @@ def upgrade() -> None:
     sa.UniqueConstraint('fingerprint', name=op.f('uq_hotline_records_fingerprint'))
     )
     op.create_index('ix_hotline_records_received_on_town', 'hotline_records', ['received_on', 'town_id'], unique=False)
-    op.execute(
-        sa.text("INSERT INTO table_stamps (name, stamp) VALUES ('hotline_records', :stamp)")
-        .bindparams(stamp=uuid.uuid4().hex)
+    op.create_table('seasonal_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('town_id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('peak_starts_on', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('proposed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('outcome', sa.JSON(), nullable=False),
+    sa.CheckConstraint("kind IN ('friday_session', 'checkup_campaign')", name=op.f('ck_seasonal_actions_kind')),
+    sa.CheckConstraint("status IN ('proposed', 'approved', 'dismissed')", name=op.f('ck_seasonal_actions_status')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_seasonal_actions_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['town_id'], ['towns.id'], name=op.f('fk_seasonal_actions_town_id_towns')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_seasonal_actions')),
+    sa.UniqueConstraint('town_id', 'category', 'peak_starts_on', 'kind', name=op.f('uq_seasonal_actions_town_id'))
     )
+    for table in ('hotline_records', 'seasonal_actions'):
+        op.execute(
+            sa.text("INSERT INTO table_stamps (name, stamp) VALUES (:name, :stamp)")
+            .bindparams(name=table, stamp=uuid.uuid4().hex)
+        )
 
 
 def downgrade() -> None:
+    op.drop_table('seasonal_actions')
     op.drop_index('ix_hotline_records_received_on_town', table_name='hotline_records')
     op.drop_table('hotline_records')
-    op.execute(sa.text("DELETE FROM table_stamps WHERE name = 'hotline_records'"))
+    op.execute(sa.text("DELETE FROM table_stamps WHERE name IN ('hotline_records', 'seasonal_actions')"))
