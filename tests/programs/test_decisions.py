@@ -105,3 +105,39 @@ def test_override_needs_a_coordinator_and_a_reason(session):
     )
     session.refresh(record)
     assert record.overrides == [row]
+
+
+@pytest.mark.db
+def test_decisions_prefetched_for_a_list_are_the_ones_read_one_by_one(session):
+    """A list reads every item's decisions in one query; each item gets what `decisions_about`
+    gives it alone, in the same order, and an item with none gets none."""
+    from sqlalchemy import event, func, select
+
+    from programs.decisions import services as decision_services
+    from programs.decisions.models import DecisionRecord
+
+    ids = list(
+        session.scalars(
+            select(DecisionRecord.subject_id)
+            .where(DecisionRecord.subject_type == "dispute_cases")
+            .group_by(DecisionRecord.subject_id)
+            .having(func.count() > 1)
+            .limit(20)
+        )
+    )
+    assert len(ids) >= 2
+    alone = {i: decision_services.decisions_about(session, "dispute_cases", i) for i in ids}
+    statements: list[str] = []
+    engine = session.get_bind()
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        with decision_services.prefetched(session, "dispute_cases", [*ids, 10**9]):
+            together = {
+                i: decision_services.decisions_about(session, "dispute_cases", i) for i in ids
+            }
+            nothing = decision_services.decisions_about(session, "dispute_cases", 10**9)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert together == alone and nothing == []
+    assert len(statements) == 1

@@ -116,9 +116,10 @@ def friday_requests(query: FridayRequestQuery) -> FridayRequestsOut:
         made_between=instants_of(period_of(query)),
         town_id=query.town,
     )
-    return FridayRequestsOut(
-        items=[_request_out(r) for r in page_of(found, query)], paging=paging(len(found), query)
-    )
+    shown = page_of(found, query)
+    with decision_services.prefetched(db_session(), "friday_requests", [r.id for r in shown]):
+        items = [_request_out(r) for r in shown]
+    return FridayRequestsOut(items=items, paging=paging(len(found), query))
 
 
 @operation(

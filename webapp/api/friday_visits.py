@@ -433,7 +433,9 @@ def friday_visits(query: FridayVisitQuery) -> FridayVisitsOut:
         offset=(query.page - 1) * query.per_page,
         limit=query.per_page,
     )
-    return FridayVisitsOut(items=[_visit_out(v) for v in rows], paging=paging(total, query))
+    with decision_services.prefetched(db_session(), "friday_visits", [v.id for v in rows]):
+        items = [_visit_out(v) for v in rows]
+    return FridayVisitsOut(items=items, paging=paging(total, query))
 
 
 @operation(

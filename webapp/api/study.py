@@ -277,7 +277,9 @@ def study_visits(query: VisitQuery) -> StudyVisitsOut:
         offset=(query.page - 1) * query.per_page,
         limit=query.per_page,
     )
-    return StudyVisitsOut(items=[_visit_out(v) for v in rows], paging=paging(total, query))
+    with decision_services.prefetched(db_session(), "visits", [v.id for v in rows]):
+        items = [_visit_out(v) for v in rows]
+    return StudyVisitsOut(items=items, paging=paging(total, query))
 
 
 @operation(
