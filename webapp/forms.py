@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from programs.directory import queries
 from webapp.extensions import t
@@ -35,6 +35,7 @@ class TownField(SelectField):
         return self
 
     def pre_validate(self, form) -> None:
+        # A ValidationError is shown beside the field; WTForms lets a plain ValueError through (500).
         if not self.data:
-            raise ValueError(_l("Choose a town."))
+            raise ValidationError(_l("Choose a town."))
         super().pre_validate(form)
