@@ -21,6 +21,8 @@ from sqlalchemy import select
 
 from programs.accounts.models import User
 from programs.directory.models import Consultant
+from programs.friday import services as friday_services
+from programs.friday.models import FridayRequest
 from tests.browser.conftest import LIVE_DATABASES, log_in
 
 pytestmark = pytest.mark.parametrize("live_server", ["sqlite"], indirect=True)
@@ -235,6 +237,18 @@ def test_a_firm_files_a_friday_request_by_keyboard_alone(browser, live_server):
         expect(page.locator("main")).to_contain_text("劳动合同到期后")
     finally:
         context.close()
+        # The browser tests share one server: withdraw the request, so that the roster tests
+        # find the firm as they expect it.
+        with LIVE_DATABASES[live_server].transaction() as session:
+            firm = session.scalar(select(User).where(User.username == "enterprise"))
+            for request in session.scalars(
+                select(FridayRequest).where(
+                    FridayRequest.enterprise_id == firm.enterprise_id,
+                    FridayRequest.description.like("劳动合同到期后%"),
+                    FridayRequest.status == "open",
+                )
+            ):
+                friday_services.cancel_request(session, firm, request.id, "测试结束")
 
 
 def tab_to(page: Page, selector: str, presses: int = 80) -> None:

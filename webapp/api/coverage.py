@@ -71,4 +71,9 @@ NOT_IN_API: dict[tuple[str, str | None], str] = {
     ("calendar.import_closures", None): IMPORT,
     ("calendar.import_preview", None): IMPORT,
     ("study.import_schools", None): IMPORT,
+    ("prevention.seasons", None): IMPORT,
+    ("prevention.decide_action", None): (
+        "Not yet: the seasonal list is new (issue 13) and is decided on its page; its API "
+        "operations come with the list's next part."
+    ),
 }

@@ -53,7 +53,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_seasonal_actions_decided_by_id_users')),
     sa.ForeignKeyConstraint(['town_id'], ['towns.id'], name=op.f('fk_seasonal_actions_town_id_towns')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_seasonal_actions')),
-    sa.UniqueConstraint('town_id', 'category', 'peak_starts_on', 'kind', name=op.f('uq_seasonal_actions_town_id'))
+    sa.UniqueConstraint('town_id', 'category', 'peak_starts_on', 'kind', name=op.f('uq_seasonal_actions_town_id_category_peak_starts_on_kind'))
     )
     for table in ('hotline_records', 'seasonal_actions'):
         op.execute(
