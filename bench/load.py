@@ -189,8 +189,8 @@ def prepare(database: Database, url: str, cases: int) -> Workload:
     )
 
 
-def sign_in(url: str, username: str) -> str:
-    """The Cookie header of a session signed in through the login form, as a browser would."""
+def signed_in(url: str, username: str) -> requests.Session:
+    """A browser-like session signed in through the login form (demo password)."""
     browser = requests.Session()
     page = browser.get(f"{url}/login", timeout=60).text
     answer = browser.post(
@@ -205,6 +205,12 @@ def sign_in(url: str, username: str) -> str:
     )
     if answer.status_code != 302:
         raise RuntimeError(f"{username} could not sign in: {answer.status_code}")
+    return browser
+
+
+def sign_in(url: str, username: str) -> str:
+    """The Cookie header of a session signed in through the login form, as a browser would."""
+    browser = signed_in(url, username)
     return "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
 
 

@@ -8,7 +8,6 @@ not the minutes of loading the demo again)."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -23,15 +22,15 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from bench import load
 from programs import backup
 from programs.accounts import tokens
 from programs.accounts.models import User
 from programs.db import Database
-from programs.demo import DEMO_PASSWORD
 from tests.conftest import empty_database
 
 BIN = Path(sys.executable).parent
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+CSRF = load.CSRF
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -71,20 +70,7 @@ class LiveServer:
 
     def signed_in(self, username: str) -> requests.Session:
         """A browser-like session signed in through the login form."""
-        browser = requests.Session()
-        page = browser.get(f"{self.url}/login", timeout=60).text
-        answer = browser.post(
-            f"{self.url}/login",
-            data={
-                "csrf_token": CSRF.search(page).group(1),
-                "username": username,
-                "password": DEMO_PASSWORD,
-            },
-            timeout=60,
-            allow_redirects=False,
-        )
-        assert answer.status_code == 302, answer.text[:500]
-        return browser
+        return load.signed_in(self.url, username)
 
     def start(self) -> None:
         """Start (or restart) the server and wait until it answers."""
