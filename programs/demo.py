@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from calendars import TZ
@@ -693,6 +693,26 @@ def _upsert_counts() -> dict[str, int]:
     )
 
 
+def _date_decisions(session: Session) -> None:
+    """Date the decisions about the demo's past requests, visits and check-ups when their
+    records say they happened (they were all decided just now, while loading), so a what-if
+    replay of last year finds last year's decisions."""
+    from programs.checkups.models import Checkup
+    from programs.decisions.models import DecisionRecord
+    from programs.friday.models import FridayRequest, FridayVisit
+
+    for model in (FridayRequest, FridayVisit, Checkup):
+        happened = (
+            select(model.created_at).where(model.id == DecisionRecord.subject_id).scalar_subquery()
+        )
+        session.execute(
+            update(DecisionRecord)
+            .where(DecisionRecord.subject_type == model.__tablename__)
+            .values(created_at=func.coalesce(happened, DecisionRecord.created_at)),
+            execution_options={"synchronize_session": False},
+        )
+
+
 def load(session: Session, city: City | None = None, *, today: date | None = None) -> LoadReport:
     """Write the demo city into the database, adding only what is missing."""
     city = city or build_city()
@@ -880,4 +900,5 @@ def load(session: Session, city: City | None = None, *, today: date | None = Non
 
     added["hotline_records"] = prevention_demo.load(session, today)
     session.flush()
+    _date_decisions(session)
     return LoadReport(added=added, logins=city.logins)

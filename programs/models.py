@@ -55,6 +55,7 @@ from programs.study_tours.models import (
     Visit,
     WaitlistEntry,
 )
+from programs.whatif.models import ParameterDraft
 
 metadata = Base.metadata
 
@@ -92,6 +93,7 @@ __all__ = [
     "OfficeHours",
     "OutboundMail",
     "Pairing",
+    "ParameterDraft",
     "ParameterVersion",
     "PlanDraft",
     "Problem",

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     FloatField,
     IntegerField,
     SelectChoice,
@@ -15,11 +16,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.extensions import t
 
 REQUIRED = _l("This field is required.")
+MAX_REPLAY_DAYS = 731
 
 
 def parameter_form(ruleset: Any, values: dict[str, Any], formdata: Any = None) -> FlaskForm:
@@ -93,3 +95,27 @@ class OverrideForm(FlaskForm):
         validators=[InputRequired(REQUIRED), Length(min=4, max=1000)],
         description=_l("Required. It is logged with your name and shown beside the decision."),
     )
+
+
+class ReplayPeriodForm(FlaskForm):
+    """The period of history a draft is replayed over (a GET form: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    start_on = DateField(
+        _l("From day"), validators=[InputRequired(_l("Enter a date, for example 2025-12-01."))]
+    )
+    end_on = DateField(
+        _l("To day"), validators=[InputRequired(_l("Enter a date, for example 2026-11-30."))]
+    )
+
+    def validate_end_on(self, field: DateField) -> None:
+        if not (field.data and self.start_on.data):
+            return
+        if field.data < self.start_on.data:
+            raise ValidationError(_l("The last day comes before the first."))
+        if (field.data - self.start_on.data).days > MAX_REPLAY_DAYS:
+            raise ValidationError(
+                _l("Replay at most two years at a time; choose a shorter period.")
+            )

@@ -7,17 +7,29 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 import rules
+from calendars import today as shanghai_today
 from programs.decisions import services
 from programs.decisions.models import DecisionRecord
 from programs.directory.queries import paginate
 from programs.errors import NotFound
 from programs.i18n import N_
+from programs.whatif import services as whatif
+from programs.whatif.models import ParameterDraft
+from programs.whatif.replay import replay
 from webapp.access import roles_required
-from webapp.decisions.forms import OverrideForm, form_values, parameter_form
+from webapp.admin.forms import ActionForm
+from webapp.decisions.forms import (
+    OverrideForm,
+    ReplayPeriodForm,
+    form_values,
+    parameter_form,
+)
 from webapp.extensions import t
 from webapp.requests import attempt, db_session
 
 bp = Blueprint("decisions", __name__)
+
+SHOWN_CHANGES = 100  # changed decisions a replay page lists whole (the counts cover all)
 
 
 def _record(decision_id: int) -> DecisionRecord:
@@ -84,11 +96,17 @@ def edit_parameters(name: str):
     form = parameter_form(
         ruleset, current, formdata=request.form if request.method == "POST" else None
     )
+    trying = request.form.get("action") == "draft"
     if request.method == "POST" and form.validate():
+        values = form_values(form, ruleset)
         with attempt(form, field_prefix="p_") as failed:
-            services.change_parameters(
-                session, current_user, name, form_values(form, ruleset), form.note.data
-            )
+            if trying:
+                drafted = whatif.draft(session, current_user, name, values, form.note.data)
+            else:
+                services.change_parameters(session, current_user, name, values, form.note.data)
+        if not failed and trying:
+            flash(t(N_("Draft kept beside the live parameters; no decision uses it.")), "success")
+            return redirect(url_for("decisions.draft", name=name, draft_id=drafted.id))
         if not failed:
             flash(t(N_("New parameters saved; they apply from the next decision.")), "success")
             return redirect(url_for("decisions.edit_parameters", name=name))
@@ -98,4 +116,71 @@ def edit_parameters(name: str):
         form=form,
         live=live,
         history=services.parameter_history(session, name),
+        drafts=whatif.drafts(session, name),
+        replayable=name in whatif.REPLAYABLE,
     ), (422 if request.method == "POST" else 200)
+
+
+def _draft(name: str, draft_id: int) -> ParameterDraft:
+    try:
+        return whatif.get(db_session(), draft_id, ruleset=name)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/admin/parameters/<name>/drafts/<int:draft_id>")
+@roles_required("coordinator")
+def draft(name: str, draft_id: int):
+    row = _draft(name, draft_id)
+    session = db_session()
+    today = shanghai_today()
+    start, end = whatif.default_period(today)
+    form = ReplayPeriodForm(request.args if request.args else None, start_on=start, end_on=end)
+    result = None
+    if name in whatif.REPLAYABLE and (not request.args or form.validate()):
+        result = replay(session, name, row.values, form.start_on.data, form.end_on.data, today)
+    return render_template(
+        "decisions/draft.html",
+        ruleset=rules.registry.get(name),
+        draft=row,
+        form=form,
+        result=result,
+        shown=SHOWN_CHANGES,
+        replayable=whatif.REPLAYABLE,
+        live=services.live_parameters(session, name),
+        action=ActionForm(),
+    ), (422 if request.args and form.errors else 200)
+
+
+@bp.route("/admin/parameters/<name>/drafts/<int:draft_id>/publish", methods=["POST"])
+@roles_required("coordinator")
+def publish_draft(name: str, draft_id: int):
+    _draft(name, draft_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        with attempt() as failed:
+            version = whatif.publish(db_session(), current_user, draft_id)
+        if not failed:
+            flash(
+                t(
+                    N_("Published as parameters version {n}; it applies from the next decision."),
+                    {"n": version.version},
+                ),
+                "success",
+            )
+            return redirect(url_for("decisions.edit_parameters", name=name))
+    return redirect(url_for("decisions.draft", name=name, draft_id=draft_id))
+
+
+@bp.route("/admin/parameters/<name>/drafts/<int:draft_id>/discard", methods=["POST"])
+@roles_required("coordinator")
+def discard_draft(name: str, draft_id: int):
+    _draft(name, draft_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        with attempt() as failed:
+            whatif.discard(db_session(), current_user, draft_id)
+        if not failed:
+            flash(t(N_("The draft was discarded; the live parameters are unchanged.")), "success")
+            return redirect(url_for("decisions.edit_parameters", name=name))
+    return redirect(url_for("decisions.draft", name=name, draft_id=draft_id))
