@@ -19,6 +19,7 @@ from calendars import TZ
 from programs.accounts.models import User
 from programs.calendar import services as calendar_services
 from programs.calendar.models import Closure
+from programs.decisions import services as decisions
 from programs.directory.models import School
 from programs.errors import DomainError
 from programs.study_tours import services
@@ -244,6 +245,7 @@ def _place(
 def _visit(session, row, school, plan, chosen, year, rng, coordinator) -> int:
     teachers = max(2, -(-plan.students // 20))
     published = datetime.combine(row.on - timedelta(days=21), time(10), tzinfo=TZ)
+    checked = _checked(session, row, school.id, plan, teachers, chosen, coordinator, published)
     visit = Visit(
         session=row,
         school_id=school.id,
@@ -263,6 +265,9 @@ def _visit(session, row, school, plan, chosen, year, rng, coordinator) -> int:
         actual_teachers=teachers,
         attendance_recorded_at=datetime.combine(row.on, time(17), tzinfo=TZ),
     )
+    session.add(visit)
+    for decision in (checked.day, checked.group):
+        decisions.log(session, decision, actor=coordinator, subject=visit).created_at = published
     visit.safety_plan = SafetyPlan(
         accompanying_teachers=teachers,
         transport=rng.choice(["school_bus", "hired_coach"]),
@@ -273,6 +278,25 @@ def _visit(session, row, school, plan, chosen, year, rng, coordinator) -> int:
     )
     session.add(visit)
     return 1
+
+
+def _checked(session, row, school_id, plan, teachers, chosen, coordinator, published):
+    """The rules' decisions on the visit as the coordinator booked it three weeks before (kept
+    with it and dated then, so its page says why and a what-if replay of the year finds it)."""
+    session.flush()  # the session's other visits count against its seats
+    return services.check_visit(
+        session,
+        coordinator,
+        services.VisitInput(
+            school_id=school_id,
+            session_id=row.id,
+            activity_ids=[a.id for a in chosen],
+            students=plan.students,
+            teachers=teachers,
+            grade=plan.grade,
+        ),
+        today=published.astimezone(TZ).date(),
+    )
 
 
 def load_coming_weeks(

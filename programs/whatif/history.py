@@ -43,6 +43,11 @@ class Asked:
     facts: Callable[[Mapping[str, Any]], Facts | None]
     decision_id: int | None = None  # the logged decision this replays, if there is one
     record: Mapping[str, Any] | None = None  # and that decision as it was logged
+    label: str = ""  # what a reader knows the subject by: a case's number, a firm, a school
+
+
+# The fact fields that name a logged decision's subject, the most telling first.
+_NAMES = ("firm", "school", "enterprise", "venue", "consultant")
 
 
 def _logged(session: Session, ruleset: str, start: date, end: date) -> Iterator[Asked]:
@@ -63,6 +68,8 @@ def _logged(session: Session, ruleset: str, start: date, end: date) -> Iterator[
     )
     for decision_id, subject_type, subject_id, created_at, record in rows:
         facts = [{k: v for k, v in fact.items() if k != "id"} for fact in record["facts"]]
+        first = facts[0] if facts else {}
+        label = next((str(first[k]) for k in _NAMES if first.get(k)), "")
         yield Asked(
             subject_type or "",
             subject_id or 0,
@@ -70,6 +77,7 @@ def _logged(session: Session, ruleset: str, start: date, end: date) -> Iterator[
             lambda _values, facts=facts: facts,
             decision_id,
             record,
+            label,
         )
 
 
@@ -103,7 +111,13 @@ def _escalations(session: Session, start: date, end: date) -> Iterator[Asked]:
             "workers": case.workers,
             "amount_claimed": float(case.amount_claimed),
         }
-        yield Asked("dispute_cases", case.id, case.opened_on, lambda _v, fact=fact: [fact])
+        yield Asked(
+            "dispute_cases",
+            case.id,
+            case.opened_on,
+            lambda _v, fact=fact: [fact],
+            label=case.number,
+        )
 
 
 def _stints(case: DisputeCase, today: date) -> Iterator[tuple[str, date, date]]:
@@ -142,7 +156,11 @@ def _deadlines(session: Session, start: date, end: date, today: date) -> Iterato
     for case in _cases(session, start, end):
         for stage, entered, last in _stints(case, today):
             yield Asked(
-                "dispute_cases", case.id, entered, _deadline_facts(case, stage, entered, last)
+                "dispute_cases",
+                case.id,
+                entered,
+                _deadline_facts(case, stage, entered, last),
+                label=case.number,
             )
 
 

@@ -281,8 +281,10 @@ def replay(
     common = [
         _measure(N_("Questions the rules answered"), pairs, lambda _d: True),
     ]
-    if ruleset != "friday_pairing":  # a pairing refuses every candidate but the chosen
-        common.append(_measure(N_("Refused"), pairs, lambda d: d.is_refused))
+    refused = _measure(N_("Refused"), pairs, lambda d: d.is_refused)
+    # A pairing refuses every candidate but the chosen one; rules that never refuse say nothing.
+    if ruleset != "friday_pairing" and (refused.live or refused.draft):
+        common.append(refused)
     return Replay(
         ruleset=ruleset,
         start=start,

@@ -22,6 +22,9 @@ from programs.whatif.models import ParameterDraft
 from programs.whatif.replay import replay
 
 pytestmark = pytest.mark.db
+# What the rules answer does not depend on the engine; reading history and writing nothing do,
+# and those tests run on both.
+SQLITE_ONLY = pytest.mark.parametrize("db_engine", ["sqlite"], indirect=True)
 
 # One change per program a coordinator would weigh, each moving something on the demo's year.
 CHANGES = {
@@ -29,6 +32,8 @@ CHANGES = {
     "dispute_deadline": {"warn_days": 6, "stage_target_days": 20},
     "friday_pairing": {"pairings_per_consultant_max": 12},
     "checkup_grade": {"orange_medium_min": 3},
+    "friday_visit": {"group_headcount_max": 20},
+    "study_visit": {"students_per_teacher_max": 15},
 }
 
 
@@ -69,6 +74,7 @@ def test_a_replay_writes_nothing(session, ruleset):
     assert session.scalar(select(func.max(DisputeCase.updated_at))) == stamp
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("ruleset", sorted(CHANGES))
 def test_the_change_shows_and_the_live_side_matches_what_happened(session, ruleset):
     start, end = _year(session)
@@ -84,6 +90,7 @@ def test_the_change_shows_and_the_live_side_matches_what_happened(session, rules
         assert dict(pair.live.parameters) == live
 
 
+@SQLITE_ONLY
 def test_lowering_the_escalation_threshold_escalates_more_cases(session):
     start, end = _year(session)
     live = decisions.parameter_values(session, "dispute_escalation")
@@ -110,6 +117,7 @@ def test_lowering_the_escalation_threshold_escalates_more_cases(session):
     assert escalated.live <= actually
 
 
+@SQLITE_ONLY
 def test_a_lower_pairing_limit_is_kept_by_the_replay_itself(session):
     start, end = _year(session)
     live = decisions.parameter_values(session, "friday_pairing")
@@ -180,6 +188,7 @@ def test_a_draft_is_never_used_for_a_real_decision(session):
     assert not decision.where("escalate", True)
 
 
+@SQLITE_ONLY
 def test_discarding_changes_nothing_and_a_decided_draft_stays_decided(session):
     coordinator = _coordinator(session)
     live = decisions.parameter_values(session, "dispute_deadline")
@@ -195,6 +204,7 @@ def test_discarding_changes_nothing_and_a_decided_draft_stays_decided(session):
         whatif.discard(session, coordinator, row.id)
 
 
+@SQLITE_ONLY
 def test_bad_drafts_are_refused_with_the_field(session):
     coordinator = _coordinator(session)
     live = decisions.parameter_values(session, "dispute_escalation")
@@ -212,6 +222,22 @@ def test_bad_drafts_are_refused_with_the_field(session):
     assert not session.scalars(select(ParameterDraft)).all()
 
 
+@SQLITE_ONLY
+def test_fewer_students_per_teacher_leaves_schools_unplaced(session):
+    start, end = _year(session)
+    live = decisions.parameter_values(session, "study_visit")
+    result = replay(
+        session, "study_visit", {**live, "students_per_teacher_max": 10}, start, end, today()
+    )
+    measures = {m.label: m for m in result.measures}
+    assert measures["Schools covered"].live > measures["Schools covered"].draft
+    assert measures["Schools left unplaced"].draft > measures["Schools left unplaced"].live
+    assert measures["Sessions used"].draft <= measures["Sessions used"].live
+    for pair in result.changed:
+        visit = next(f for f in pair.draft.facts if f["kind"] == "visit")
+        assert pair.draft.is_refused == (visit["students_per_teacher"] > 10)
+
+
 def test_a_period_without_history_replays_nothing(session):
     far = today() - timedelta(days=3650)
     live = decisions.parameter_values(session, "friday_pairing")
@@ -219,6 +245,7 @@ def test_a_period_without_history_replays_nothing(session):
     assert result.pairs == () and not result.changed
 
 
+@SQLITE_ONLY
 def test_every_replayable_ruleset_replays(session):
     start, end = _year(session)
     for name in whatif.REPLAYABLE:
