@@ -188,6 +188,23 @@ def _pairings(
         yield Pair(item, decided["live"], decided["draft"])
 
 
+def _pairing_summary(pairs: Sequence[Pair]) -> tuple[list[Measure], list[Table]]:
+    """Each firm as its last pairing of the period left it: with which consultant, or none."""
+    ends: dict[str, dict[str, str | None]] = {"live": {}, "draft": {}}
+    for pair in pairs:
+        for side, end in ends.items():
+            decision = getattr(pair, side)
+            if decision is not None:
+                end[_fact(decision, "request").get("firm", "")] = _paired_with(decision)
+    paired = {side: [c for c in end.values() if c] for side, end in ends.items()}
+    alone = {side: sum(1 for c in end.values() if not c) for side, end in ends.items()}
+    per = _table("", Counter(paired["live"]), Counter(paired["draft"]))
+    return [
+        Measure(N_("Firms paired with a consultant"), len(paired["live"]), len(paired["draft"])),
+        Measure(N_("Firms left without a consultant"), alone["live"], alone["draft"]),
+    ], [Table(N_("Firms per consultant at the end of the period"), per.rows)]
+
+
 def _study(session: Session, pairs: Sequence[Pair]) -> tuple[list[Measure], list[Table]]:
     visits = [p.asked.subject_id for p in pairs if p.asked.subject_type == "visits"]
     session_of = dict(
@@ -227,11 +244,7 @@ def _summary(
             Table(N_("Visits per consultant"), per.rows)
         ]
     if ruleset == "friday_pairing":
-        per = _by(pairs, _paired_with)
-        return [
-            _measure(N_("Firms paired with a consultant"), pairs, lambda d: bool(_paired_with(d))),
-            _measure(N_("Firms left without a consultant"), pairs, lambda d: not _paired_with(d)),
-        ], [Table(N_("Firms per consultant"), per.rows)]
+        return _pairing_summary(pairs)
     if ruleset == "dispute_escalation":
         return [_measure(N_("Cases escalated"), pairs, _has("escalate"))], []
     if ruleset == "dispute_deadline":

@@ -109,3 +109,28 @@ def test_only_coordinators_see_drafts(login, session):
     row = _draft(login("coordinator"), session)
     assert login("mediator").get(f"{URL}/drafts/{row.id}").status_code == 403
     assert login("coordinator").get(f"/admin/parameters/signup/drafts/{row.id}").status_code == 404
+
+
+def test_the_draft_page_is_translated_whole(login, session):
+    from programs.accounts.models import User
+    from tests.webapp.test_translation_completeness import (
+        _data_text,
+        _data_words,
+        _holiday_names,
+        _read,
+        _untranslated_chinese,
+        _untranslated_english,
+    )
+
+    client = login("coordinator")
+    row = _draft(client, session)
+    url = f"{URL}/drafts/{row.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert "按草稿的理由" in html
+    assert _untranslated_chinese(_read(html).texts, _data_words(session)) == []
+    user = session.scalar(select(User).where(User.username == "coordinator"))
+    user.locale = "en"
+    session.flush()
+    html = client.get(url).get_data(as_text=True)
+    assert "Why, with the draft" in html
+    assert _untranslated_english(_read(html).texts, _data_text(session), _holiday_names()) == []
