@@ -59,8 +59,9 @@ import time
 from pathlib import Path
 
 import requests
+from sqlalchemy import text
 
-from bench import load, load_data
+from bench import bare_app, load, load_data
 from programs.db import Database, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,6 +156,11 @@ def _measure(database: Database, url: str, bare_url: str) -> bool:
     bare_call = load.Call("bare route", "GET", "/", {}, None, 200)
     load.play(bare_url, [["bare route"] * 20] * 8, lambda _k, _r: bare_call)  # warm-up
     bare = load.play(bare_url, [["bare route"] * BARE_EACH] * CLIENTS, lambda _k, _r: bare_call)
+    with database.engine.begin() as connection:
+        connection.execute(text(bare_app.WRITES_TABLE))
+    write_call = load.Call("bare write", "POST", "/write", {}, None, 200)
+    load.play(bare_url, [["bare write"] * 5] * 8, lambda _k, _r: write_call)  # warm-up
+    write = load.play(bare_url, [["bare write"] * BARE_EACH] * CLIENTS, lambda _k, _r: write_call)
 
     warm = load.plan(dict.fromkeys(load.WEIGHTS, 1.0), 8, 3 * len(load.WEIGHTS), seed=1)
     load.play(url, warm, work.call)  # warm-up: templates, fonts, rules in every worker
@@ -164,9 +170,11 @@ def _measure(database: Database, url: str, bare_url: str) -> bool:
 
     print(f"{CLIENTS} clients; gunicorn {' '.join(GUNICORN)} for both servers")
     print("alone:")
-    for line in load.table(bare, ["bare route"]) + load.table(booking, [load.BOOKING])[1:]:
+    lines = load.table(bare, ["bare route"]) + load.table(write, ["bare write"])[1:]
+    for line in lines + load.table(booking, [load.BOOKING])[1:]:
         print("  " + line)
     ratio = booking.throughput(load.BOOKING) / bare.throughput("bare route")
+    floor = write.throughput("bare write") / bare.throughput("bare route")
     print(
         f"mixed, {mixed.seconds:.1f} s, each client waiting {THINK[0]}-{THINK[1]} s before "
         "each request:"
@@ -181,10 +189,14 @@ def _measure(database: Database, url: str, bare_url: str) -> bool:
         p95 = load.percentile(result.times_ms, 0.95)
         if p95 >= TARGET_P95_MS:
             missed.append(f"{kind}: p95 {p95:.0f} ms (>= {TARGET_P95_MS:.0f} ms)")
-    for name, played in (("bare", bare), ("booking", booking), ("mixed", mixed)):
+    for name, played in (("bare", bare), ("write", write), ("booking", booking), ("mixed", mixed)):
         for kind, result in played.results.items():
             if result.errors:
                 missed.append(f"{name} {kind}: {result.errors} errors, e.g. {result.samples}")
     print(f"booking / bare route throughput: {ratio:.0%} (target >= {TARGET_RATIO:.0%})")
+    print(
+        f"one bare write / bare route: {floor:.0%} (the most any booking could reach here); "
+        f"booking / bare write: {booking.throughput(load.BOOKING) / write.throughput('bare write'):.0%}"
+    )
     print("targets: " + ("all hold" if not missed else "MISSED:\n  " + "\n  ".join(missed)))
     return not missed

@@ -54,6 +54,16 @@ class Cache:
         with self._lock:
             self._held.clear()
 
+    def held(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value kept under `key`, computed now if it is not: for values that follow from
+        the key alone (a document laid out from the data it shows)."""
+        found, value = self._get(key)
+        if found:
+            return value
+        value = compute()
+        self._put(key, value)
+        return value
+
     def _get(self, key: Hashable) -> tuple[bool, Any]:
         with self._lock:
             if key in self._held:

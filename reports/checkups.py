@@ -12,6 +12,7 @@ Chinese citations of the legal basis are printed as given, escaped.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,7 @@ from programs.checkups.models import RESULTS as ITEM_RESULTS
 from programs.directory.models import INDUSTRIES
 from programs.errors import DomainError
 from programs.i18n import N_, gettext, translate
+from reports.cache import Cache
 from reports.pdf import render_html, write_pdf
 from reports.registry import ReportType, register
 from rules.checkups import AREAS, CHECK_ITEMS, RISK_LEVELS
@@ -202,9 +204,17 @@ def checkup_report_html(report: CheckupReport, locale: str = "zh_Hans") -> str:
     )
 
 
+# Reports laid out, by everything they show: the same report asked for again (the firm downloads
+# it twice, a coordinator opens it after the consultant) is served without a second layout,
+# which is most of its cost (about a second of WeasyPrint). Any change to what the report shows,
+# and a new day (its date), is another key. Per process; about 100 KB each.
+_LAID_OUT = Cache(size=64)
+
+
 def checkup_report_pdf(report: CheckupReport, locale: str = "zh_Hans") -> bytes:
     """The check-up report as PDF: A4 portrait, a cover and then the report itself."""
-    return write_pdf(checkup_report_html(report, locale))
+    key = hashlib.sha256(repr((report, locale)).encode()).hexdigest()
+    return _LAID_OUT.held(key, lambda: write_pdf(checkup_report_html(report, locale)))
 
 
 @register

@@ -8,7 +8,13 @@ For a peak of a town's category in a coming month, two actions are proposed:
   other request, with its rules and its why (not proposed once no such Friday is a week ahead);
 - for the labour categories, legal check-ups for the town's factories and building sites
   (the firms most exposed to them) that have had none in the past year, at most
-  CAMPAIGN_FIRMS of them, each filed as a check-up request whose checklist the rules choose.
+  CAMPAIGN_FIRMS of them, each filed as a check-up request whose checklist the rules choose;
+- for a labour peak in the summer holidays (July, August: pupils take summer jobs, and their
+  parents' workplaces are at their busiest), a class at the study base for the town's middle
+  schools before the holidays: approving puts each school that has no visit that school year
+  into the spring term's plan with May and June as its wished months, and the term's planner
+  places it by the study-visit rules like any other school. Proposed from STUDY_MONTHS_AHEAD
+  months before the peak, while the spring term is still to be planned.
 
 Nothing is filed until a coordinator approves; a dismissed proposal is not proposed again for
 the same peak.
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -29,12 +36,14 @@ from programs.accounts.models import User
 from programs.checkups import services as checkups
 from programs.checkups.models import Checkup
 from programs.db import utcnow
-from programs.directory.models import Enterprise
+from programs.directory.models import Enterprise, School
 from programs.errors import DomainError, NotFound
 from programs.friday import services as friday
 from programs.i18n import N_
 from programs.prevention import services
 from programs.prevention.models import SeasonalAction
+from programs.study_tours import services as study
+from programs.study_tours.models import Visit
 
 LABOUR = ("wage_arrears", "labour_contract", "social_insurance", "work_injury", "dispute:labour")
 # The Friday topic (a problem category) of each analysis category.
@@ -54,6 +63,10 @@ CAMPAIGN_FIRMS = 10
 SESSION_HEADCOUNT = 60
 WEEKS_BEFORE = 5
 MIN_DAYS_AHEAD = 7  # the Friday rules' lead time, with room for the roster
+SUMMER = (7, 8)
+STUDY_MONTHS_AHEAD = 8  # a July peak is seen from November, before the spring term is planned
+STUDY_LEVELS = ("junior", "senior", "nine_year")
+STUDY_MONTHS = [5, 6]  # the last months of the spring term, before the summer holidays
 
 
 @dataclass(frozen=True)
@@ -64,19 +77,31 @@ class Proposed:
     peak: services.seasonal.Pattern
 
 
+def _kinds(starts: date, peak: services.seasonal.Pattern, today: date) -> list[str]:
+    """The work proposed for one coming peak."""
+    months = (starts.year - today.year) * 12 + starts.month - today.month
+    kinds = []
+    if months <= 3:
+        kinds += ["friday_session"] if fridays_before(starts, today) else []
+        kinds += ["checkup_campaign"] if peak.category in LABOUR else []
+    before_summer = date(starts.year, STUDY_MONTHS[-1], 1)
+    if peak.month in SUMMER and peak.category in LABOUR and before_summer > today:
+        kinds.append("study_class")
+    return kinds
+
+
 def propose(session: Session, found: services.Seasons) -> list[Proposed]:
     """The actions for the coming peaks: those proposed before, and new ones for peaks that
     have none yet (flushed, not committed)."""
     towns = _town_ids(session)
-    out = []
-    for starts, peak in services.coming_peaks(found):
+    out: dict[int, Proposed] = {}
+    for peak_starts, peak in services.coming_peaks(found, STUDY_MONTHS_AHEAD):
         town_id = towns.get(peak.town)
         if town_id is None:
             continue
-        kinds = (["friday_session"] if fridays_before(starts, found.today) else []) + (
-            ["checkup_campaign"] if peak.category in LABOUR else []
-        )
-        for kind in kinds:
+        for kind in _kinds(peak_starts, peak, found.today):
+            # One class serves the whole summer: a July and an August peak share it.
+            starts = date(peak_starts.year, SUMMER[0], 1) if kind == "study_class" else peak_starts
             action = session.scalar(
                 select(SeasonalAction).where(
                     SeasonalAction.town_id == town_id,
@@ -87,8 +112,8 @@ def propose(session: Session, found: services.Seasons) -> list[Proposed]:
             )
             if action is None:
                 action = _new_proposal(session, town_id, peak.category, starts, kind)
-            out.append(Proposed(action, peak))
-    return out
+            out.setdefault(action.id, Proposed(action, peak))
+    return list(out.values())
 
 
 def _new_proposal(
@@ -154,6 +179,8 @@ def approve(session: Session, actor: User, action_id: int, today: date) -> Seaso
             source="coordinator",
         )
         action.outcome = {"friday_request": request.id}
+    elif action.kind == "study_class":
+        action.outcome = _study_class(session, actor, action)
     else:
         made, skipped = [], []
         for firm in _campaign_firms(session, action.town_id, today):
@@ -206,6 +233,50 @@ def _decide(session: Session, actor: User, action: SeasonalAction, status: str) 
         category=action.category,
         peak=action.peak_starts_on.isoformat(),
     )
+
+
+def _study_class(session: Session, actor: User, action: SeasonalAction) -> dict[str, Any]:
+    """Each of the town's middle schools without a visit that school year goes into the spring
+    term's plan, wishing for May or June; the planner places them when the term is planned."""
+    school_year = action.peak_starts_on.year - 1  # its spring term ends before the summer
+    visited = select(Visit.school_id).where(
+        Visit.school_year == school_year, Visit.status.in_(study.LIVE)
+    )
+    schools = session.scalars(
+        select(School)
+        .where(
+            School.town_id == action.town_id,
+            School.status == "active",
+            School.level.in_(STUDY_LEVELS),
+        )
+        .order_by(School.id)
+    ).all()
+    planned, skipped = [], []
+    for school in schools:
+        if session.scalar(visited.where(Visit.school_id == school.id).limit(1)):
+            skipped.append(school.id)
+            continue
+        plan = study.plan_of(session, school, school_year)
+        study.save_plan(
+            session,
+            actor,
+            school.id,
+            school_year,
+            study.PlanInput(
+                grade=plan.grade,
+                classes=plan.classes,
+                students=plan.students,
+                preferred_weekdays=list(plan.preferred_weekdays),
+                preferred_months=sorted(set(plan.preferred_months) | set(STUDY_MONTHS)),
+                contact_name=plan.contact_name,
+                contact_phone=plan.contact_phone,
+                term="spring",
+            ),
+        )
+        planned.append(plan.id)
+    if not planned:
+        raise DomainError(N_("Every middle school of the town already has its visit this year."))
+    return {"school_plans": planned, "school_year": school_year, "skipped": skipped}
 
 
 def _description(action: SeasonalAction) -> str:

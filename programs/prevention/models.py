@@ -65,6 +65,9 @@ class HotlineRecord(Base):
 ACTION_KINDS = {
     "friday_session": N_("A Friday legal session in the town"),
     "checkup_campaign": N_("Legal check-ups for the town's firms"),
+    "study_class": N_(
+        "A study-base class for the town's middle schools before the summer holidays"
+    ),
 }
 ACTION_STATUSES = {
     "proposed": N_("Proposed"),
@@ -93,7 +96,8 @@ class SeasonalAction(Base):
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # What approving it filed: {"friday_request": id} or {"checkups": [ids], "skipped": [...]}.
+    # What approving it filed: {"friday_request": id}, {"checkups": [ids], "skipped": [...]} or
+    # {"school_plans": [ids], "school_year": y, "skipped": [school ids]}.
     outcome: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     town: Mapped[Town] = relationship()

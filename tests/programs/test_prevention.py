@@ -259,3 +259,68 @@ def test_fridays_before_a_peak_skip_days_off_and_the_too_soon():
     # The Fridays before February 2027 include none of the Spring Festival's days off.
     before_festival = actions.fridays_before(date(2027, 2, 1), date(2026, 12, 1))
     assert before_festival and all(d.weekday() == 4 for d in before_festival)
+
+
+def test_a_summer_peak_puts_the_towns_middle_schools_into_the_spring_plan(session):
+    """Work injuries every July in a town: from November a class at the study base before the
+    summer holidays is proposed; approving it puts the town's middle schools without a visit
+    that year into the spring term's plan wishing for May or June (the primary school is left),
+    and the planner then sees them with those wishes."""
+    from programs.directory.models import School, SchoolGrade
+    from programs.prevention import actions
+    from programs.study_tours import planner
+    from programs.study_tours.models import SchoolPlan
+    from programs.study_tours.terms import Term
+
+    town = Town(code="990003", name="测试暑期镇", kind="town")
+    session.add(town)
+    session.flush()
+    session.add_all(
+        HotlineRecord(
+            received_on=date(year, month, day + 1),
+            town_id=town.id,
+            category="work_injury",
+            summary="",
+            fingerprint=f"s{town.id}-{year}-{month}-{day}",
+        )
+        for year in range(2021, 2026)
+        for month in range(1, 13)
+        for day in range(12 if month == 7 else 2)
+    )
+    schools = {}
+    for name, level, grade in (
+        ("测试暑期镇初级中学", "junior", 8),
+        ("测试暑期镇九年制学校", "nine_year", 8),
+        ("测试暑期镇小学", "primary", 5),
+    ):
+        school = School(name=name, town_id=town.id, level=level)
+        school.grades = [SchoolGrade(grade=grade, students=90, classes=2)]
+        session.add(school)
+        schools[level] = school
+    session.flush()
+    coordinator = _coordinator(session)
+    found = services.seasons(session, TODAY)
+    assert (town.name, "work_injury", 7) in {
+        (p.town, p.category, p.month) for p in found.analysis.patterns
+    }
+
+    proposed = [p.action for p in actions.propose(session, found) if p.action.town_id == town.id]
+    # July is eight months ahead: too far for a Friday session or check-ups, not for the class.
+    assert [(a.kind, a.peak_starts_on) for a in proposed] == [("study_class", date(2027, 7, 1))]
+
+    done = actions.approve(session, coordinator, proposed[0].id, TODAY)
+    plans = session.scalars(
+        select(SchoolPlan).where(SchoolPlan.id.in_(done.outcome["school_plans"]))
+    )
+    assert sorted((p.school_id, p.term, sorted(p.preferred_months)) for p in plans) == sorted(
+        (schools[level].id, "spring", [5, 6]) for level in ("junior", "nine_year")
+    )
+    assert done.outcome["school_year"] == 2026
+    spring = Term(2026, "spring")
+    due = {d.school.id: d for d in planner.schools_due(session, spring)}
+    assert {schools["junior"].id, schools["nine_year"].id} <= due.keys()
+    seen = planner.planning_input(session, spring, TODAY)
+    wishes = {s.id: s.preferred_months for s in seen.schools}
+    assert wishes[schools["junior"].id] == frozenset({5, 6})
+    with pytest.raises(DomainError):
+        actions.approve(session, coordinator, done.id, TODAY)

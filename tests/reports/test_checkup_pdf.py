@@ -491,3 +491,21 @@ def test_a_closed_check_up_says_so():
     assert "Closed on 2026-11-19" in html
     assert "Reported: fixes under way" in checkup_report_html(sample_report(), "en")
     assert "archived" in checkup_report_html(sample_report(status="archived"), "en")
+
+
+def test_a_report_asked_for_again_is_laid_out_once(monkeypatch):
+    from reports import checkups
+
+    laid_out = []
+    real = checkups.write_pdf
+    monkeypatch.setattr(checkups, "write_pdf", lambda html: laid_out.append(1) or real(html))
+    checkups._LAID_OUT.clear()
+    report = sample_report()
+    first = checkup_report_pdf(report)
+    assert checkup_report_pdf(sample_report()) == first  # equal data: the same file, kept
+    assert len(laid_out) == 1
+    # Anything the report shows changed, another language, another day: laid out again.
+    checkup_report_pdf(replace(report, summary=report.summary + "（补充）"))
+    checkup_report_pdf(report, "en")
+    checkup_report_pdf(replace(report, generated_on=report.generated_on + timedelta(days=1)))
+    assert len(laid_out) == 4
