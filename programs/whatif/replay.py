@@ -188,7 +188,10 @@ def _pairings(
         yield Pair(item, decided["live"], decided["draft"])
 
 
-def _pairing_summary(pairs: Sequence[Pair]) -> tuple[list[Measure], list[Table]]:
+Summary = tuple[list[Measure], list[Table]]
+
+
+def _pairing_summary(_session: Session, pairs: Sequence[Pair]) -> Summary:
     """Each firm as its last pairing of the period left it: with which consultant, or none."""
     ends: dict[str, dict[str, str | None]] = {"live": {}, "draft": {}}
     for pair in pairs:
@@ -205,68 +208,75 @@ def _pairing_summary(pairs: Sequence[Pair]) -> tuple[list[Measure], list[Table]]
     ], [Table(N_("Firms per consultant at the end of the period"), per.rows)]
 
 
-def _study(session: Session, pairs: Sequence[Pair]) -> tuple[list[Measure], list[Table]]:
+def _study_summary(session: Session, pairs: Sequence[Pair]) -> Summary:
+    """Bookings allowed; schools covered and left unplaced; the sessions the allowed used."""
     visits = [p.asked.subject_id for p in pairs if p.asked.subject_type == "visits"]
     session_of = dict(
         session.execute(select(Visit.id, Visit.session_id).where(Visit.id.in_(visits))).all()
     )
-    measures = []
-    covered = {}
+    counted = {}
     for side in ("live", "draft"):
-        schools_asked, schools_placed, sessions = set(), set(), set()
+        asked_for, placed, sessions = set(), set(), set()
         for pair in pairs:
             decision = getattr(pair, side)
             if decision is None:
                 continue
             school = _fact(decision, "visit").get("school")
-            schools_asked.add(school)
+            asked_for.add(school)
             if not decision.is_refused:
-                schools_placed.add(school)
+                placed.add(school)
                 sessions.add(session_of.get(pair.asked.subject_id, pair.asked.subject_id))
-        covered[side] = (len(schools_placed), len(schools_asked - schools_placed), len(sessions))
-    for n, label in enumerate(
-        (N_("Schools covered"), N_("Schools left unplaced"), N_("Sessions used"))
-    ):
-        measures.append(Measure(label, covered["live"][n], covered["draft"][n]))
-    return measures, []
+        counted[side] = (len(placed), len(asked_for - placed), len(sessions))
+    labels = (N_("Schools covered"), N_("Schools left unplaced"), N_("Sessions used"))
+    return [
+        _measure(N_("Bookings allowed"), pairs, _allowed),
+        *(
+            Measure(label, counted["live"][n], counted["draft"][n])
+            for n, label in enumerate(labels)
+        ),
+    ], []
 
 
-def _summary(
-    session: Session, ruleset: str, pairs: Sequence[Pair]
-) -> tuple[list[Measure], list[Table]]:
-    """The counts a coordinator reads this ruleset's work by."""
-    if ruleset == "study_visit":
-        measures, tables = _study(session, pairs)
-        return [_measure(N_("Bookings allowed"), pairs, _allowed), *measures], tables
-    if ruleset == "friday_visit":
-        per = _by(pairs, lambda d: None if d.is_refused else _fact(d, "visit").get("consultant"))
-        return [_measure(N_("Visits allowed"), pairs, _allowed)], [
-            Table(N_("Visits per consultant"), per.rows)
-        ]
-    if ruleset == "friday_pairing":
-        return _pairing_summary(pairs)
-    if ruleset == "dispute_escalation":
-        return [_measure(N_("Cases escalated"), pairs, _has("escalate"))], []
-    if ruleset == "dispute_deadline":
-        return [
-            _measure(
-                N_("Stages warned of before their last day"),
-                pairs,
-                lambda d: bool(_has("warn")(d)) and not _has("overdue")(d),
-            ),
-            _measure(N_("Stages overdue"), pairs, _has("overdue")),
-        ], []
-    if ruleset == "checkup_grade":
-        per = _by(
-            pairs,
-            lambda d: next(
-                (GRADE_SHORT[f.outcome["grade"]] for f in d.fired if "grade" in f.outcome), None
-            ),
-        )
-        return [_measure(N_("Follow-ups set"), pairs, _has("follow_up"))], [
-            Table(N_("Check-ups by grade"), per.rows, translated=True)
-        ]
-    return [], []
+def _friday_visit_summary(_session: Session, pairs: Sequence[Pair]) -> Summary:
+    per = _by(pairs, lambda d: None if d.is_refused else _fact(d, "visit").get("consultant"))
+    return [_measure(N_("Visits allowed"), pairs, _allowed)], [
+        Table(N_("Visits per consultant"), per.rows)
+    ]
+
+
+def _escalation_summary(_session: Session, pairs: Sequence[Pair]) -> Summary:
+    return [_measure(N_("Cases escalated"), pairs, _has("escalate"))], []
+
+
+def _deadline_summary(_session: Session, pairs: Sequence[Pair]) -> Summary:
+    def warned(decision: rules.Decision) -> bool:
+        return _has("warn")(decision) and not _has("overdue")(decision)
+
+    return [
+        _measure(N_("Stages warned of before their last day"), pairs, warned),
+        _measure(N_("Stages overdue"), pairs, _has("overdue")),
+    ], []
+
+
+def _grade_summary(_session: Session, pairs: Sequence[Pair]) -> Summary:
+    def grade(decision: rules.Decision) -> str | None:
+        found = (f.outcome["grade"] for f in decision.fired if "grade" in f.outcome)
+        return next((GRADE_SHORT[g] for g in found), None)
+
+    return [_measure(N_("Follow-ups set"), pairs, _has("follow_up"))], [
+        Table(N_("Check-ups by grade"), _by(pairs, grade).rows, translated=True)
+    ]
+
+
+# The counts a coordinator reads each ruleset's work by (the others: how many were refused).
+SUMMARIES: dict[str, Callable[[Session, Sequence[Pair]], Summary]] = {
+    "checkup_grade": _grade_summary,
+    "dispute_deadline": _deadline_summary,
+    "dispute_escalation": _escalation_summary,
+    "friday_pairing": _pairing_summary,
+    "friday_visit": _friday_visit_summary,
+    "study_visit": _study_summary,
+}
 
 
 def replay(
@@ -290,7 +300,8 @@ def replay(
         pairs = tuple(_pairings(items, live, draft))
     else:
         pairs = tuple(Pair(i, _ask(ruleset, i, live), _ask(ruleset, i, draft)) for i in items)
-    measures, tables = _summary(session, ruleset, pairs)
+    summary = SUMMARIES.get(ruleset)
+    measures, tables = summary(session, pairs) if summary else ([], [])
     common = [
         _measure(N_("Questions the rules answered"), pairs, lambda _d: True),
     ]
