@@ -14,6 +14,8 @@ FENGQIAO_SMTP_STARTTLS   "1" to upgrade the connection with STARTTLS (default 0)
 FENGQIAO_MAIL_FROM       sender address (default fengqiao@localhost)
 FENGQIAO_BASE_URL        address used in links inside e-mails (default http://127.0.0.1:5000)
 FENGQIAO_DEFAULT_LOCALE  zh_Hans (default) or en
+FENGQIAO_PDF_LAYOUTS     PDF layouts at once on the machine, each beside the web worker in a
+                         process of its own (default: half the cores); 0 lays out in the worker
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     base_url: str = "http://127.0.0.1:5000"
     default_locale: str = "zh_Hans"
+    # PDF layouts at once on the machine, each in a process of its own (None: half the cores;
+    # 0: in the web worker itself, as the tests' apps do).
+    pdf_layouts: int | None = None
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -72,6 +77,9 @@ class Settings:
             ),
             base_url=env.get("FENGQIAO_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             default_locale=locale,
+            pdf_layouts=int(env["FENGQIAO_PDF_LAYOUTS"])
+            if env.get("FENGQIAO_PDF_LAYOUTS")
+            else None,
         )
 
     def with_secret_key(self) -> Settings:

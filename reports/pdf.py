@@ -11,9 +11,15 @@ leaving a silent gap in the document.
 
 from __future__ import annotations
 
+import fcntl
 import mimetypes
+import multiprocessing
+import os
 import re
+import threading
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -180,7 +186,14 @@ def write_pdf(html: str) -> bytes:
     """Lay out HTML as PDF, loading nothing but `reports/static/` (relative URLs start there).
 
     Title, author and language come from the HTML's <title>, <meta name=author> and <html lang>.
+    In a web worker set up with `lay_out_elsewhere`, the layout runs in a process of its own.
     """
+    if _elsewhere is not None:
+        return _elsewhere.write_pdf(html)
+    return _write_pdf_here(html)
+
+
+def _write_pdf_here(html: str) -> bytes:
     document = HTML(
         string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticFilesFetcher()
     )
@@ -189,6 +202,90 @@ def write_pdf(html: str) -> bytes:
     except FatalURLFetchingError as exc:
         # WeasyPrint stops with a BaseException; hand callers an ordinary one.
         raise ResourceRefused(str(exc.__cause__ or exc)) from exc
+
+
+def _write_pdf_in_a_slot(html: str, folder: str, slots: int) -> bytes:
+    """In the layout process: wait for one of the machine's `slots` layout slots (a lock file
+    each in `folder`, shared by every worker's layout process), then lay out."""
+    locks = [Path(folder) / f"layout-{n}.lock" for n in range(slots)]
+    for path in locks:  # a free slot, if there is one
+        with path.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            try:
+                return _write_pdf_here(html)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    with locks[os.getpid() % slots].open("a") as handle:  # else wait for one
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            return _write_pdf_here(html)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class LayoutProcess:
+    """A web worker's layouts, done in a process of its own and at most `slots` at a time on
+    the machine.
+
+    A layout is about a second of pure Python (WeasyPrint): in a worker's thread it would hold
+    the interpreter lock, and the worker's other threads (a booking, a page) would wait behind
+    it; and a few at once would take every core. In its own process it holds no lock of the
+    worker's, and the slots leave the cores to the pages: a download waits its turn instead.
+    The process is started on the first layout (spawned: a fresh interpreter, nothing of the
+    worker's threads or connections) and kept.
+    """
+
+    def __init__(self, folder: Path, slots: int) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.slots = max(1, slots)
+        self._executor: ProcessPoolExecutor | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None or self._pid != os.getpid():
+                context = multiprocessing.get_context("spawn")
+                self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                self._pid = os.getpid()
+            return self._executor
+
+    def write_pdf(self, html: str) -> bytes:
+        executor = self._pool()
+        try:
+            return executor.submit(
+                _write_pdf_in_a_slot, html, str(self.folder), self.slots
+            ).result()
+        except BrokenProcessPool:  # the layout process died (killed, out of memory): anew
+            with self._lock:
+                if self._executor is executor:
+                    self._executor = None
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None and self._pid == os.getpid():
+                self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+_elsewhere: LayoutProcess | None = None
+
+
+def lay_out_elsewhere(folder: Path | None, slots: int | None = None) -> None:
+    """From now on, `write_pdf` lays out in a process of its own with a machine-wide limit of
+    `slots` at once (half the cores by default; lock files in `folder`); None: here again."""
+    global _elsewhere
+    if _elsewhere is not None:
+        _elsewhere.close()
+    if folder is None:
+        _elsewhere = None
+        return
+    _elsewhere = LayoutProcess(folder, slots or max(1, (os.cpu_count() or 2) // 2))
 
 
 def render_pdf(

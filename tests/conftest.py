@@ -156,10 +156,12 @@ def session(db: Database) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """Settings for a test app: its own instance folder, no SMTP unless a test sets one."""
+    """Settings for a test app: its own instance folder, no SMTP unless a test sets one, PDFs
+    laid out in the test's own process (the live servers lay out beside it, as in production)."""
     return replace(
         Settings.from_env({"FENGQIAO_INSTANCE_PATH": str(tmp_path / "instance")}),
         secret_key="test-secret",
+        pdf_layouts=0,
     )
 
 

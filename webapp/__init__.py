@@ -48,6 +48,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     deliver_after_commit(database, settings.smtp)
     compile_catalogs()
     hooks.install()
+    from reports import pdf
+
+    # A PDF is laid out beside the worker, not in its threads (see reports.pdf.LayoutProcess).
+    layouts = settings.pdf_layouts
+    pdf.lay_out_elsewhere(None if layouts == 0 else settings.instance_path / "layout", layouts)
 
     from webapp import errors, extensions, requests, security
 

@@ -358,3 +358,55 @@ def test_cover_block_can_fill_a_page():
     assert 'class="cover cover-page"' in html
     assert "&lt;b&gt;base&lt;/b&gt;" in html  # data is escaped
     assert "清河市" in html
+
+
+# --- laid out beside the web worker --------------------------------------------------------
+
+
+@pytest.fixture
+def elsewhere(tmp_path):
+    pdf.lay_out_elsewhere(tmp_path / "layout", 1)
+    yield pdf._elsewhere
+    pdf.lay_out_elsewhere(None)
+
+
+def test_a_layout_elsewhere_gives_the_same_document_from_another_process(elsewhere, tmp_path):
+    html = (
+        '<!doctype html><html lang="zh-Hans"><head><title>研学计划</title>'
+        '<link rel="stylesheet" href="report.css"></head><body><p>枫桥 研学</p></body></html>'
+    )
+    made, here = tmp_path / "elsewhere.pdf", tmp_path / "here.pdf"
+    made.write_bytes(pdf.write_pdf(html))
+    here.write_bytes(pdf._write_pdf_here(html))
+    assert "枫桥 研学" in pdftotext(made) and pdftotext(made) == pdftotext(here)
+    workers = set(elsewhere._executor._processes)
+    assert workers and os.getpid() not in workers
+    assert pdf.write_pdf(html).startswith(b"%PDF")
+    assert set(elsewhere._executor._processes) == workers  # the same process, kept
+
+
+def test_a_refusal_in_the_layout_process_reaches_the_caller(elsewhere, no_network):
+    with pytest.raises(pdf.ResourceRefused):
+        pdf.write_pdf(
+            "<!doctype html><html><head><title>t</title></head><body>"
+            '<img src="http://example.com/x.png"></body></html>'
+        )
+
+
+def test_a_layout_waits_while_the_machines_slots_are_taken(tmp_path):
+    import fcntl
+    import threading
+
+    slot = tmp_path / "layout-0.lock"
+    html = "<!doctype html><html><head><title>t</title></head><body><p>x</p></body></html>"
+    done = threading.Event()
+    with slot.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # another worker's layout holds the only slot
+        thread = threading.Thread(
+            target=lambda: (pdf._write_pdf_in_a_slot(html, str(tmp_path), 1), done.set())
+        )
+        thread.start()
+        assert not done.wait(1.0)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    thread.join(30)
+    assert done.is_set()
