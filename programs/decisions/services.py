@@ -227,6 +227,20 @@ class VersionView:
     changes: list[Change]
 
 
+def checked_parameters(ruleset: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Every parameter of the ruleset, as the rules check and normalise them; NotFound for a
+    ruleset that does not exist, DomainError (naming the field) for a value they refuse."""
+    try:
+        return rules.validate_parameters(ruleset, values)
+    except rules.UnknownRulesetError:
+        raise NotFound(N_("The page you asked for does not exist.")) from None
+    except rules.ParameterError as error:
+        problem = error.problems[0]
+        raise DomainError(
+            problem.reason.msgid, dict(problem.reason.params), field=problem.field or None
+        ) from None
+
+
 def change_parameters(
     session: Session,
     actor: User,
@@ -241,15 +255,7 @@ def change_parameters(
     """
     if actor.role != "coordinator":
         raise DomainError(N_("Only a coordinator can change rule parameters."))
-    try:
-        checked = rules.validate_parameters(ruleset, values)
-    except rules.UnknownRulesetError:
-        raise NotFound(N_("The page you asked for does not exist.")) from None
-    except rules.ParameterError as error:
-        problem = error.problems[0]
-        raise DomainError(
-            problem.reason.msgid, dict(problem.reason.params), field=problem.field or None
-        ) from None
+    checked = checked_parameters(ruleset, values)
     live = live_parameters(session, ruleset)
     previous = dict(live.values) if live else dict(rules.registry.get(ruleset).defaults)
     if checked == previous:

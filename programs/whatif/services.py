@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import rules
 from programs import audit
 from programs.accounts.models import User
 from programs.db import utcnow
@@ -40,24 +39,12 @@ def _coordinator(actor: User) -> None:
         raise DomainError(N_("Only a coordinator can change rule parameters."))
 
 
-def _checked(ruleset: str, values: dict[str, Any]) -> dict[str, Any]:
-    try:
-        return rules.validate_parameters(ruleset, values)
-    except rules.UnknownRulesetError:
-        raise NotFound(N_("The page you asked for does not exist.")) from None
-    except rules.ParameterError as error:
-        problem = error.problems[0]
-        raise DomainError(
-            problem.reason.msgid, dict(problem.reason.params), field=problem.field or None
-        ) from None
-
-
 def draft(
     session: Session, actor: User, ruleset: str, values: dict[str, Any], note: str
 ) -> ParameterDraft:
     """Keep `values` as a draft beside the live parameters; no decision uses it."""
     _coordinator(actor)
-    checked = _checked(ruleset, values)
+    checked = decisions.checked_parameters(ruleset, values)
     if checked == decisions.parameter_values(session, ruleset):
         raise DomainError(N_("Nothing was changed."))
     if not note.strip():
