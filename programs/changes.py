@@ -15,20 +15,26 @@ after one, which empties the in-memory caches that read these stamps.
 
     stamps = changes.stamps(session)          # {"friday_visits": "9f1c…", "*": "…", …}
     changes.pending(session)                  # True: this session wrote and has not committed
+    with changes.reading(session) as read:    # the tables the block's statements read
+        ...
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import String, TextClause, event, insert, select, update
+from sqlalchemy import String, Table, TextClause, event, insert, select, update
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.sql import visitors
 
 from programs.db import Base
 
 WHOLE_DATABASE = "*"  # the stamp every cached value depends on
 _CHANGED = "fengqiao.changed_tables"
+_READING = "fengqiao.tables_read"
 
 
 class TableStamp(Base):
@@ -57,6 +63,25 @@ def pending(session: Session) -> bool:
     return bool(session.info.get(_CHANGED) or session.new or session.dirty or session.deleted)
 
 
+def tables_read(statement: Any) -> frozenset[str]:
+    """The names of the tables a statement reads, its subqueries and aliases included."""
+    return frozenset(e.name for e in visitors.iterate(statement) if isinstance(e, Table))
+
+
+@contextmanager
+def reading(session: Session) -> Iterator[set[str]]:
+    """The names of the tables that the statements run through `session` inside the block read
+    (lazy loads included; WHOLE_DATABASE for a statement in plain SQL, whose tables are not
+    known): what a value computed in the block depends on."""
+    found: set[str] = set()
+    readers = session.info.setdefault(_READING, [])
+    readers.append(found)
+    try:
+        yield found
+    finally:
+        readers.remove(found)
+
+
 def _note(session: Session, names: set[str]) -> None:
     session.info.setdefault(_CHANGED, set()).update(names)
 
@@ -83,7 +108,13 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _bulk_write(state: ORMExecuteState) -> None:
+def _executed(state: ORMExecuteState) -> None:
+    readers = state.session.info.get(_READING)
+    if readers:
+        plain = isinstance(state.statement, TextClause)
+        names = {WHOLE_DATABASE} if plain else set(tables_read(state.statement))
+        for found in readers:
+            found.update(names or {WHOLE_DATABASE})
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
         name = getattr(table, "name", None)

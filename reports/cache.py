@@ -20,19 +20,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import Table
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import visitors
 
 from calendars import today
 from programs import changes
+from programs.changes import tables_read
+
+__all__ = ["Cache", "Reader", "tables_read"]
 
 T = TypeVar("T")
-
-
-def tables_read(statement: Any) -> frozenset[str]:
-    """The names of the tables a statement reads, its subqueries and aliases included."""
-    return frozenset(e.name for e in visitors.iterate(statement) if isinstance(e, Table))
 
 
 class Cache:
@@ -53,6 +49,38 @@ class Cache:
     def clear(self) -> None:
         with self._lock:
             self._held.clear()
+
+    def read_through(
+        self,
+        session: Session,
+        key: Hashable,
+        compute: Callable[[], T],
+        also: Iterable[str] = (),
+    ) -> T:
+        """The value `compute` reads through `session`, kept with the stamps of the tables its
+        statements read (found out while it runs) and served while none of them changes.
+
+        For a value whose tables are not declared (a calendar feed gathered from every
+        program's sources). The stamps are read before computing: a write committed meanwhile
+        makes the kept value look older than it is, never newer. `also`: tables it depends on
+        that it may find without a statement (a record already in the session).
+        """
+        if changes.pending(session):
+            return compute()
+        now = changes.stamps(session)
+        full_key = ("read", key, today())
+        found, held = self._get(full_key)
+        if found:
+            tables, value = held
+            if all(now.get(name) == stamp for name, stamp in tables):
+                return value
+        with changes.reading(session) as read:
+            value = compute()
+        if changes.pending(session):  # it wrote: what it read is not what the stamps say
+            return value
+        names = read | set(also) | {changes.WHOLE_DATABASE}
+        self._put(full_key, (tuple((name, now.get(name)) for name in sorted(names)), value))
+        return value
 
     def held(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value kept under `key`, computed now if it is not: for values that follow from

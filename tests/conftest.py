@@ -68,12 +68,14 @@ def program_hooks() -> None:
 
 @pytest.fixture(autouse=True)
 def empty_figure_cache() -> None:
-    """Each test starts with no figures kept: tests share one connection between sessions, so a
-    session can read another's uncommitted records (which no stamp describes), as no two
-    sessions of the app can."""
+    """Each test starts with no figures or feeds kept: tests share one connection between
+    sessions, so a session can read another's uncommitted records (which no stamp describes),
+    as no two sessions of the app can."""
     from reports.dashboard import CACHE
+    from webapp.calendar.routes import _FEEDS
 
     CACHE.clear()
+    _FEEDS.clear()
 
 
 def _worker() -> str:

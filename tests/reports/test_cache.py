@@ -90,3 +90,55 @@ def test_the_least_recently_used_go_first():
             cache._put(key, key.upper())
     assert cache._get("a") == (True, "A")
     assert cache._get("b") == (False, None)
+
+
+def test_reading_names_the_tables_a_block_reads_lazy_loads_included(db):
+    from sqlalchemy import text
+
+    from programs import changes
+
+    with db.transaction() as session:
+        with changes.reading(session) as read:
+            visit = session.scalar(select(FridayVisit).limit(1))
+            visit.request  # a lazy load  # noqa: B018
+        assert read == {"friday_visits", "friday_requests"}
+        with changes.reading(session) as read:
+            session.execute(text("SELECT 1"))
+        assert read == {changes.WHOLE_DATABASE}
+
+
+def test_a_value_read_through_is_kept_until_a_table_it_read_changes(db):
+    cache = Cache()
+    made = []
+
+    def count(session):
+        made.append(1)
+        return len(session.scalars(select(FridayVisit.id)).all())
+
+    def read(db):
+        with db.transaction() as session:
+            return cache.read_through(session, "visits", lambda: count(session))
+
+    first = read(db)
+    assert read(db) == first and len(made) == 1  # kept
+    with db.transaction() as session:  # a write to a table it never read
+        session.add(FridayRequest(**_request_like(session)))
+    assert read(db) == first and len(made) == 1
+    with db.transaction() as session:
+        _add_visit(session)
+    assert read(db) == first + 1 and len(made) == 2  # its table changed: made again
+    with db.transaction() as session:  # a session that wrote reads its own writes, not kept
+        _add_visit(session, on=date(2026, 11, 13))
+        assert cache.read_through(session, "visits", lambda: count(session)) == first + 2
+        session.rollback()
+    assert read(db) == first + 1
+
+
+def _request_like(session):
+    row = session.scalar(select(FridayRequest).limit(1))
+    skip = {"id", "created_at", "updated_at", "number"}
+    return {
+        c.key: getattr(row, c.key)
+        for c in FridayRequest.__mapper__.column_attrs
+        if c.key not in skip and getattr(row, c.key) is not None
+    }

@@ -149,5 +149,35 @@ def test_feed_is_served_parsed_by_independent_parsers_and_revocable(login, sessi
     assert anonymous.get(url).status_code == 404
 
 
+def test_a_feed_is_made_again_only_when_what_it_shows_changes(login, session, monkeypatch):
+    from programs.calendar import feeds
+
+    made = []
+    real = feeds.feed
+    monkeypatch.setattr(feeds, "feed", lambda s, u: made.append(u.id) or real(s, u))
+    client = login("coordinator")
+    post_form(client, "/calendar/feed", {}, page="/account")
+    html = client.get("/account").get_data(as_text=True)
+    url = re.search(r'value="http://127\.0\.0\.1:5000(/feeds/[^"]+\.ics)"', html).group(1)
+    anonymous = client.application.test_client()
+    first = anonymous.get(url).get_data()
+    assert anonymous.get(url).get_data() == first and len(made) == 1  # kept
+    base = session.scalars(select(StudyBase)).first()
+    post_form(
+        client,
+        "/calendar/closures/new",
+        {
+            "scope": "base",
+            "target": f"base:{base.id}",
+            "kind": "maintenance",
+            "starts_on": "2026-12-08",
+            "ends_on": "2026-12-09",
+            "reason": "消防检查，暂停接待",
+        },
+    )
+    after = anonymous.get(url).get_data()
+    assert len(made) == 2 and "消防检查".encode() in after and after != first
+
+
 def test_unknown_feed_token_is_404(client):
     assert client.get("/feeds/not-a-token.ics").status_code == 404

@@ -20,6 +20,7 @@ from programs.calendar import feeds, queries, rechecks, services
 from programs.calendar.models import CLOSURE_KINDS, CLOSURE_SCOPES
 from programs.errors import NotFound
 from programs.i18n import N_
+from reports.cache import Cache
 from webapp.access import roles_required
 from webapp.admin.forms import ActionForm
 from webapp.calendar.forms import ClosureForm, ImportForm, ResolveForm
@@ -205,14 +206,24 @@ def revoke_feed():
 feed_bp = Blueprint("feeds", __name__)
 
 
+# Feeds as made, kept while none of the tables they read changes (a calendar client asks every
+# few minutes; the feed changes when a visit or closure does). Per process.
+_FEEDS = Cache(size=256)
+
+
 @feed_bp.route("/feeds/<token>.ics")
 def feed(token: str):
     """A personal feed; the token is the credential, so no login and no session cookie."""
     session = db_session()
-    user = feeds.user_for_token(session, token)
-    if user is None:
+
+    def made() -> tuple[bytes, str] | None:
+        user = feeds.user_for_token(session, token)
+        return feeds.feed(session, user) if user is not None else None
+
+    found = _FEEDS.read_through(session, ("feed", token), made, also=("users", "feed_tokens"))
+    if found is None:
         abort(404)
-    body, etag = feeds.feed(session, user)
+    body, etag = found
     if request.if_none_match and etag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{etag}"'})
     response = Response(body, mimetype="text/calendar")
