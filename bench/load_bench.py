@@ -11,7 +11,8 @@ keep-alive connection each and a fixed list of requests.
 
 Three rounds, each after an untimed warm-up of every worker:
 
-1. the bare route alone, CLIENTS clients, BARE_EACH requests each;
+1. the bare route alone, CLIENTS clients, BARE_EACH requests each; then the bare write alone
+   (one row inserted and committed: the floor of any booking), as many;
 2. the busiest booking route alone (a Friday request for a firm through the API), CLIENTS
    clients, BOOKING_EACH requests each: its throughput against the bare route's;
 3. the mixed workload (bookings, case moves, each role's dashboard and the figures, calendar
@@ -22,30 +23,39 @@ Targets: the booking route at 30 % or more of the bare route's throughput; every
 under 300 ms in the mixed round at 50 clients; no errors anywhere. `run()` returns True only
 when all hold, and names each that missed.
 
-Measured on the 2-core development machine, shared with other test runs at the time (load
-average 5-8), so the mixed round ran on about one core; req/s, p50 ms, p95 ms:
+Measured on the 2-core development machine with nothing else running (issue 12, second round;
+req/s, p50 ms, p95 ms), before and after laying PDFs out beside the workers (a process of
+their own, one layout at a time on this machine: a layout no longer holds a worker's
+interpreter lock while its other threads wait, nor both cores) and keeping calendar feeds
+while the tables they read are unchanged:
 
-    kind                           before (HEAD 2f615b3)      after
-    bare route                     1763   19    57           2552   14    40
-    booking alone (50 clients)     22.5 1525  4479 (1 5xx)   30.5 1151  3775 (0 errors)
-    mixed round (93-182 s)         182 s, 30 errors          95 s, 23 errors (all resets)
-      booking                      1.1  4149 14132           2.2  1976  7736
-      case update                  0.6  3794 14957           1.1  1535  6440
-      dashboards (7 roles)         p95 8952-14837            p95 3291-7930
-      /reports/                    0.4  6383 13580           0.7  2999  7357
-      feed .ics                    1.3  6334 36036           2.5  1893  7639
-      PDF check-up report          0.2 12851 21186           0.4 11434 17875
+    kind                           before (HEAD 0b340e0)      after
+    bare route                     3816   10    25           3958    9    23
+    one bare write (POST /write)   1555   20    71           1610   24    55
+    booking alone (50 clients)     65.9  524  1323           58.9  730  1194
+    mixed round                    38.6 s, 0 errors          28.9 s, 0 errors
+      booking                      5.4   296  1714           7.2    85   519
+      case update                  2.7   245  1459           3.6    69   543
+      dashboards (7 roles)         p50 74-382, p95 1122-1662  p50 20-100, p95 248-494
+      /reports/                    1.7   713  1467           2.3   282   953
+      feed .ics                    6.2   334  1919           8.2    57   751
+      PDF check-up report          1.0  2469  4673           1.3  1512  3026
 
-Targets: none hold. The booking route reaches 1 % of the bare route (a booking is ~60 ms of
-work on one idle core: 30 statements, a rules decision, audit and notices; a bare route is
-under 1 ms). In the mixed round the machine is saturated: one cold check-up PDF is about a
-second of WeasyPrint, and 39 of them were most of the round's work; the errors are
-connections gunicorn closed while overloaded (ConnectionResetError), no 5xx.
+(Runs vary by about a fifth from one to the next; two more runs of "after" gave mixed rounds
+of 33-34 s.) Two dashboards now meet the p95 target; no other kind does. The booking target
+cannot be met here by any booking: one INSERT in a transaction of its own, served the same way,
+reaches 41 % of the bare route; a booking is ~30 statements, a rules decision, the audit and
+the notices (~60 ms of one idle core), 4 % of that bare write. In the mixed round the machine
+is saturated (about 30 requests a second served of about 40 offered): each check-up PDF costs
+0.65 s of CPU to lay out (WeasyPrint; no single hot spot in its profile), 39 of them are a
+core's worth for the whole round, and the coordinator's /reports/ page recomputes the figures
+a booking or a case move made stale (68 statements, ~230 ms cold on twenty cities' data, 17 ms
+from the cache).
 
-Fixed on the way (before → after, one request on an idle machine): a coordinator's feed read
-every visit as objects with a query per firm and school (219 statements, 2.6 s) and wrote
-every event through icalendar (4.5 s of 5.9 s in a profile): now rows of the columns shown
-and each event written once per process (events 730 → 130 ms, writing 1.2 s → 35 ms); two
+Fixed in the first round (before → after, one request on an idle machine): a coordinator's
+feed read every visit as objects with a query per firm and school (219 statements, 2.6 s) and
+wrote every event through icalendar (4.5 s of 5.9 s in a profile): now rows of the columns
+shown and each event written once per process (events 730 → 130 ms, writing 1.2 s → 35 ms); two
 Friday requests for one unpaired firm at once raced to pair it (a 500): the pairing is now
 decided under a lock on the firm.
 """
