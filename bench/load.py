@@ -253,6 +253,9 @@ def plan(weights: dict[str, float], clients: int, each: int, seed: int) -> list[
     return [random.Random(seed + i).choices(kinds, shares, k=each) for i in range(clients)]
 
 
+SERVER_KEEP_ALIVE = 2.0  # seconds gunicorn keeps an idle connection open (its default)
+
+
 def play(
     url: str,
     lists: list[list[str]],
@@ -273,7 +276,10 @@ def play(
         start.wait()
         for kind in kinds:
             if think is not None:
-                time.sleep(rng.uniform(*think))
+                pause = rng.uniform(*think)
+                time.sleep(pause)
+                if pause >= SERVER_KEEP_ALIVE:  # the server has closed it: a new one, as a
+                    connection.close()  # browser opens (http.client reconnects on its own)
             call = make(kind, rng)
             began = time.perf_counter()
             status, problem = _send(connection, call)
