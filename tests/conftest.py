@@ -73,9 +73,11 @@ def empty_figure_cache() -> None:
     as no two sessions of the app can."""
     from reports.dashboard import CACHE
     from webapp.calendar.routes import _FEEDS
+    from webapp.prevention.routes import SEASONS
 
     CACHE.clear()
     _FEEDS.clear()
+    SEASONS.clear()
 
 
 def _worker() -> str:

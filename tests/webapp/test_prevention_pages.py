@@ -105,3 +105,23 @@ def test_a_coordinator_approves_preventive_work_from_the_page(login, session):
         )
         == 0
     )
+
+
+def test_the_analysis_is_made_again_only_when_its_records_change(login, monkeypatch):
+    made = []
+    real = services.seasons
+    monkeypatch.setattr(services, "seasons", lambda s, today: made.append(1) or real(s, today))
+    client = login("coordinator")
+    first = client.get("/prevention/seasons").get_data(as_text=True)
+    assert client.get("/prevention/seasons").status_code == 200 and len(made) == 1  # kept
+    town = re.search(r"<td>([^<]*(?:镇|街道))</td>", first).group(1)
+    token = csrf_token(client, "/prevention/seasons")
+    data = f"日期,镇街,类别,内容\n2026-01-09,{town},欠薪,新来电一\n".encode()
+    response = client.post(
+        "/prevention/seasons",
+        data={"csrf_token": token, "file": (io.BytesIO(data), "h.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    client.get("/prevention/seasons")
+    assert len(made) == 2  # a record was added: made again
