@@ -20,6 +20,7 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -205,25 +206,22 @@ def _write_pdf_here(html: str) -> bytes:
 
 
 def _write_pdf_in_a_slot(html: str, folder: str, slots: int) -> bytes:
-    """In the layout process: wait for one of the machine's `slots` layout slots (a lock file
-    each in `folder`, shared by every worker's layout process), then lay out."""
+    """In the layout process: take one of the machine's `slots` layout slots (a lock file each
+    in `folder`, shared by every worker's layout process) — a free one if there is one, else
+    wait for one — then lay out."""
     locks = [Path(folder) / f"layout-{n}.lock" for n in range(slots)]
-    for path in locks:  # a free slot, if there is one
-        with path.open("a") as handle:
+    with ExitStack() as held:
+        for path in locks:
+            handle = held.enter_context(path.open("a"))
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
             except BlockingIOError:
-                continue
-            try:
-                return _write_pdf_here(html)
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-    with locks[os.getpid() % slots].open("a") as handle:  # else wait for one
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            return _write_pdf_here(html)
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+                held.close()  # taken: let go of the file, try the next
+        else:
+            handle = held.enter_context(locks[os.getpid() % slots].open("a"))
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        return _write_pdf_here(html)  # the lock goes with the file's closing
 
 
 class LayoutProcess:

@@ -239,9 +239,6 @@ def _study_class(session: Session, actor: User, action: SeasonalAction) -> dict[
     """Each of the town's middle schools without a visit that school year goes into the spring
     term's plan, wishing for May or June; the planner places them when the term is planned."""
     school_year = action.peak_starts_on.year - 1  # its spring term ends before the summer
-    visited = select(Visit.school_id).where(
-        Visit.school_year == school_year, Visit.status.in_(study.LIVE)
-    )
     schools = session.scalars(
         select(School)
         .where(
@@ -251,9 +248,18 @@ def _study_class(session: Session, actor: User, action: SeasonalAction) -> dict[
         )
         .order_by(School.id)
     ).all()
+    visited = set(
+        session.scalars(
+            select(Visit.school_id).where(
+                Visit.school_year == school_year,
+                Visit.status.in_(study.LIVE),
+                Visit.school_id.in_([school.id for school in schools]),
+            )
+        )
+    )
     planned, skipped = [], []
     for school in schools:
-        if session.scalar(visited.where(Visit.school_id == school.id).limit(1)):
+        if school.id in visited:
             skipped.append(school.id)
             continue
         plan = study.plan_of(session, school, school_year)

@@ -108,9 +108,9 @@ def test_import_preview_then_apply(login, session):
     assert len(session.scalars(select(Closure).where(Closure.source == "ics")).all()) == 1
 
 
-def test_feed_is_served_parsed_by_independent_parsers_and_revocable(login, session):
+def _close_the_base(client, session, starts_on: str, ends_on: str, reason: str) -> None:
+    """A coordinator closes the study base for maintenance through the closure form."""
     base = session.scalars(select(StudyBase)).first()
-    client = login("coordinator")
     post_form(
         client,
         "/calendar/closures/new",
@@ -118,14 +118,24 @@ def test_feed_is_served_parsed_by_independent_parsers_and_revocable(login, sessi
             "scope": "base",
             "target": f"base:{base.id}",
             "kind": "maintenance",
-            "starts_on": "2026-12-01",
-            "ends_on": "2026-12-03",
-            "reason": "展馆维修，暂停接待",
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "reason": reason,
         },
     )
+
+
+def _feed_address(client) -> str:
+    """The path of the signed-in user's personal feed, made on the account page."""
     post_form(client, "/calendar/feed", {}, page="/account")
     html = client.get("/account").get_data(as_text=True)
-    url = re.search(r'value="http://127\.0\.0\.1:5000(/feeds/[^"]+\.ics)"', html).group(1)
+    return re.search(r'value="http://127\.0\.0\.1:5000(/feeds/[^"]+\.ics)"', html).group(1)
+
+
+def test_feed_is_served_parsed_by_independent_parsers_and_revocable(login, session):
+    client = login("coordinator")
+    _close_the_base(client, session, "2026-12-01", "2026-12-03", "展馆维修，暂停接待")
+    url = _feed_address(client)
 
     anonymous = client.application.test_client()
     response = anonymous.get(url)
@@ -156,25 +166,11 @@ def test_a_feed_is_made_again_only_when_what_it_shows_changes(login, session, mo
     real = feeds.feed
     monkeypatch.setattr(feeds, "feed", lambda s, u: made.append(u.id) or real(s, u))
     client = login("coordinator")
-    post_form(client, "/calendar/feed", {}, page="/account")
-    html = client.get("/account").get_data(as_text=True)
-    url = re.search(r'value="http://127\.0\.0\.1:5000(/feeds/[^"]+\.ics)"', html).group(1)
+    url = _feed_address(client)
     anonymous = client.application.test_client()
     first = anonymous.get(url).get_data()
     assert anonymous.get(url).get_data() == first and len(made) == 1  # kept
-    base = session.scalars(select(StudyBase)).first()
-    post_form(
-        client,
-        "/calendar/closures/new",
-        {
-            "scope": "base",
-            "target": f"base:{base.id}",
-            "kind": "maintenance",
-            "starts_on": "2026-12-08",
-            "ends_on": "2026-12-09",
-            "reason": "消防检查，暂停接待",
-        },
-    )
+    _close_the_base(client, session, "2026-12-08", "2026-12-09", "消防检查，暂停接待")
     after = anonymous.get(url).get_data()
     assert len(made) == 2 and "消防检查".encode() in after and after != first
 
